@@ -1,0 +1,157 @@
+"""StudioApp: configuration, services built once, routes registered."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from jupyter_core.paths import jupyter_data_dir
+from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.utils import url_path_join
+from traitlets import Int, Type, Unicode, default
+
+from .core.authorizer import GUARD_KEY
+from .core.artifacts import ArtifactStore, LocalArtifactStore
+from .core.db import Database, SchemaMismatch
+from .core.guard import JupyterGuard, listing_handlers
+from .core.handlers import API_BASE, OpenAPIHandler
+from .core.permissions import ADMIN
+from .core.policy import AccessPolicy
+from .core.services import SETTINGS_KEY, StudioServices
+from .core.users import IdentityService
+from .core.users_handlers import HANDLERS as USER_HANDLERS
+from .spaces.handlers import HANDLERS as SPACE_HANDLERS
+from .spaces.paths import PathTraversal, SpacePaths
+from .spaces.service import SpaceService
+
+def default_data_dir() -> str:
+    return os.path.join(jupyter_data_dir(), "mlops_studio")
+
+
+class StudioApp(ExtensionApp):
+    """The jupyter-mlops-studio server extension."""
+
+    name = "jupyter_mlops_studio"
+    load_other_extensions = True
+
+    data_dir = Unicode(
+        config=True,
+        help="Where the studio keeps its database, artifacts, archives and collaboration stores.",
+    )
+
+    @default("data_dir")
+    def _default_data_dir(self):
+        return os.environ.get("STUDIO_DATA_DIR") or default_data_dir()
+
+    db_url = Unicode(
+        "",
+        config=True,
+        help="SQLAlchemy URL of the metadata database (empty: SQLite file studio.db in data_dir). "
+        "PostgreSQL: postgresql+psycopg2://user@host:5432/db",
+    )
+
+    artifact_store_class = Type(
+        default_value=LocalArtifactStore,
+        klass=ArtifactStore,
+        config=True,
+        help="Artifact store class: LocalArtifactStore (under data_dir/artifacts) or "
+        "jupyter_mlops_studio.core.artifacts.S3ArtifactStore (set S3ArtifactStore.bucket, "
+        ".prefix, .endpoint_url).",
+    )
+
+    spaces_root = Unicode(
+        "spaces",
+        config=True,
+        help="Folder of the spaces, relative to the server's root_dir (must stay inside it).",
+    )
+
+    admin_username = Unicode(
+        "admin",
+        config=True,
+        help="The admin profile created with the domain; the server's own token signs in as it.",
+    )
+
+    domain_name = Unicode("default", config=True, help="Name of the domain created at first start.")
+
+    max_body_size = Int(
+        1024 * 1024,
+        config=True,
+        help="Largest request body (bytes) the studio API accepts; larger ones get 413.",
+    )
+
+    def _link_jupyter_server_extension(self, serverapp):
+        super()._link_jupyter_server_extension(serverapp)
+        # keep jupyter-collaboration's stores in the studio data dir, not in the server root
+        data = Path(self.data_dir)
+        c = serverapp.config
+        if "db_path" not in c.SQLiteYStore:
+            c.SQLiteYStore.db_path = str(data / "collaboration" / "ystore.db")
+        if "db_path" not in c.BaseFileIdManager and "db_path" not in c.ArbitraryFileIdManager:
+            c.BaseFileIdManager.db_path = str(data / "collaboration" / "file_id_manager.db")
+            c.ArbitraryFileIdManager.db_path = str(data / "collaboration" / "file_id_manager.db")
+            c.LocalFileIdManager.db_path = str(data / "collaboration" / "file_id_manager.db")
+        if "session_store_path" not in c.YDocExtension:
+            c.YDocExtension.session_store_path = str(data / "collaboration" / "sessions.json")
+        (data / "collaboration").mkdir(parents=True, exist_ok=True)
+
+    def build_services(self) -> StudioServices:
+        data = Path(self.data_dir)
+        data.mkdir(parents=True, exist_ok=True)
+        db = Database(self.db_url or f"sqlite:///{data / 'studio.db'}")
+        db.ensure_schema()
+        identity = IdentityService(db, self.domain_name)
+        identity.ensure_domain()
+        if identity.find_user(self.admin_username) is None:
+            identity.create_user(self.admin_username, [ADMIN], "Administrator")
+            self.log.info("Created the domain admin %r (the server token signs in as it)",
+                          self.admin_username)
+        try:
+            paths = SpacePaths(self.serverapp.root_dir, self.spaces_root)
+        except PathTraversal as e:
+            raise ValueError(f"StudioApp.spaces_root must stay inside root_dir: {e}") from e
+        paths.spaces_dir.mkdir(parents=True, exist_ok=True)
+        spaces = SpaceService(db, identity, paths, data / "archive")
+        artifact_cls = self.artifact_store_class
+        artifacts = (
+            artifact_cls(parent=self, root_dir=str(data / "artifacts"))
+            if issubclass(artifact_cls, LocalArtifactStore)
+            else artifact_cls(parent=self)
+        )
+        return StudioServices(
+            db=db,
+            identity=identity,
+            paths=paths,
+            spaces=spaces,
+            policy=AccessPolicy(paths, spaces.roles_of),
+            artifacts=artifacts,
+            admin_username=self.admin_username,
+            max_body_size=self.max_body_size,
+        )
+
+    def initialize_settings(self):
+        try:
+            self.services = self.build_services()
+        except SchemaMismatch as e:
+            self.log.critical("%s", e.message)
+            sys.exit(1)  # refuse to start rather than run on a database of another revision
+        settings = self.serverapp.web_app.settings
+        settings[SETTINGS_KEY] = self.services
+        settings[GUARD_KEY] = JupyterGuard(settings)
+        self.log.info(
+            "MLOps Studio: data in %s, database %s, spaces in %s",
+            self.data_dir,
+            self.services.db.safe_url,
+            self.services.paths.spaces_dir,
+        )
+
+    def initialize_handlers(self):
+        api = [(url_path_join(API_BASE, pattern), cls) for pattern, cls in
+               (*USER_HANDLERS, *SPACE_HANDLERS, (r"/openapi.yaml", OpenAPIHandler))]
+        self.handlers.extend(api)
+        self.handlers.extend(listing_handlers())
+
+    async def stop_extension(self):
+        services = getattr(self, "services", None)
+        if services is not None:
+            services.db.dispose()

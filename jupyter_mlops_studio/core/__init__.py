@@ -1,0 +1,1 @@
+"""Foundation shared by every capability: database, identity, permissions, errors, HTTP base."""

@@ -1,0 +1,167 @@
+"""Database: engine, managed sessions and the schema-revision check (Alembic from the first table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import DateTime, create_engine, event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from .errors import Conflict, StudioError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+UPGRADE_COMMAND = "jupyter studio db upgrade"
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by every capability's models (one metadata, one migration chain)."""
+
+
+class SchemaMismatch(StudioError):
+    """The database is at another revision than this version of the studio expects."""
+
+    status = 500
+    reason = "schema-mismatch"
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+class Database:
+    """Owns the engine and hands out managed sessions.
+
+    ``session()`` commits on success, rolls back on error and translates integrity errors into
+    :class:`Conflict` — the one place where database errors become studio errors.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        session = self._sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except IntegrityError as e:
+            session.rollback()
+            raise Conflict(f"conflicting change: {e.orig}", reason="conflict") from e
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def is_empty(self) -> bool:
+        return not inspect(self.engine).get_table_names()
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Migrate the database to ``revision`` (what ``jupyter studio db upgrade`` runs)."""
+        cfg = alembic_config(self.url)
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+
+    def downgrade(self, revision: str) -> None:
+        cfg = alembic_config(self.url)
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+
+    def ensure_schema(self) -> None:
+        """Create a new database at head; refuse one at another revision.
+
+        A database that is behind or ahead of this version is never migrated silently: the
+        operator backs it up and runs the upgrade command.
+        """
+        try:
+            current = self.current_revision()
+            empty = self.is_empty()
+        except OperationalError as e:
+            raise SchemaMismatch(f"cannot open the studio database {self.safe_url}: {e}") from e
+        head = head_revision()
+        if current is None and empty:
+            log.info("Creating the studio database at revision %s", head)
+            self.upgrade("head")
+            return
+        if current != head:
+            raise SchemaMismatch(
+                f"The studio database {self.safe_url} is at revision {current or 'none'}, "
+                f"this version needs {head}. Back it up, then run `{UPGRADE_COMMAND}`."
+            )
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

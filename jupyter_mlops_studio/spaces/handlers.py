@@ -1,0 +1,61 @@
+"""HTTP of spaces and members (thin: parse, call the service, serialize)."""
+
+from __future__ import annotations
+
+from ..core.handlers import StudioAPIHandler, studio_action
+
+
+class SpacesHandler(StudioAPIHandler):
+    @studio_action("spaces:list")
+    async def get(self):
+        self.write_list(self.services.spaces.list_spaces(self.principal), key=lambda s: s.name)
+
+    @studio_action("spaces:create")
+    async def post(self):
+        space = self.services.spaces.create_space(self.principal, self.json_body())
+        self.write_json(space.to_json(), status=201)
+
+
+class SpaceHandler(StudioAPIHandler):
+    @studio_action("spaces:read")
+    async def get(self, name):
+        self.write_json(self.services.spaces.get_space(self.principal, name).to_json())
+
+    @studio_action("spaces:update")
+    async def patch(self, name):
+        space = self.services.spaces.update_space(self.principal, name, self.json_body())
+        self.write_json(space.to_json())
+
+    @studio_action("spaces:delete")
+    async def delete(self, name):
+        self.services.spaces.delete_space(self.principal, name, self.json_body(required=False))
+        self.set_status(204)
+        self.finish()
+
+
+class MembersHandler(StudioAPIHandler):
+    @studio_action("spaces:members:read")
+    async def get(self, name):
+        members = self.services.spaces.list_members(self.principal, name)
+        self.write_list(members, key=lambda m: m.username)
+
+
+class MemberHandler(StudioAPIHandler):
+    @studio_action("spaces:members:manage")
+    async def put(self, name, username):
+        member = self.services.spaces.set_member(self.principal, name, username, self.json_body())
+        self.write_json(member.to_json())
+
+    @studio_action("spaces:members:manage")
+    async def delete(self, name, username):
+        self.services.spaces.remove_member(self.principal, name, username)
+        self.set_status(204)
+        self.finish()
+
+
+HANDLERS = [
+    (r"/spaces", SpacesHandler),
+    (r"/spaces/([^/]+)", SpaceHandler),
+    (r"/spaces/([^/]+)/members", MembersHandler),
+    (r"/spaces/([^/]+)/members/([^/]+)", MemberHandler),
+]
