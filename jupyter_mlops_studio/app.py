@@ -11,8 +11,8 @@ from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from traitlets import Int, Type, Unicode, default
 
-from .core.authorizer import GUARD_KEY
 from .core.artifacts import ArtifactStore, LocalArtifactStore
+from .core.authorizer import GUARD_KEY
 from .core.db import Database, SchemaMismatch
 from .core.guard import JupyterGuard, listing_handlers
 from .core.handlers import API_BASE, OpenAPIHandler
@@ -24,6 +24,7 @@ from .core.users_handlers import HANDLERS as USER_HANDLERS
 from .spaces.handlers import HANDLERS as SPACE_HANDLERS
 from .spaces.paths import PathTraversal, SpacePaths
 from .spaces.service import SpaceService
+
 
 def default_data_dir() -> str:
     return os.path.join(jupyter_data_dir(), "mlops_studio")
@@ -104,8 +105,9 @@ class StudioApp(ExtensionApp):
         identity.ensure_domain()
         if identity.find_user(self.admin_username) is None:
             identity.create_user(self.admin_username, [ADMIN], "Administrator")
-            self.log.info("Created the domain admin %r (the server token signs in as it)",
-                          self.admin_username)
+            self.log.info(
+                "Created the domain admin %r (the server token signs in as it)", self.admin_username
+            )
         try:
             paths = SpacePaths(self.serverapp.root_dir, self.spaces_root)
         except PathTraversal as e:
@@ -118,6 +120,7 @@ class StudioApp(ExtensionApp):
             if issubclass(artifact_cls, LocalArtifactStore)
             else artifact_cls(parent=self)
         )
+        artifacts.check()  # a misconfigured store stops the server now, not at first use
         return StudioServices(
             db=db,
             identity=identity,
@@ -146,8 +149,14 @@ class StudioApp(ExtensionApp):
         )
 
     def initialize_handlers(self):
-        api = [(url_path_join(API_BASE, pattern), cls) for pattern, cls in
-               (*USER_HANDLERS, *SPACE_HANDLERS, (r"/openapi.yaml", OpenAPIHandler))]
+        api = [
+            (url_path_join(API_BASE, pattern), cls)
+            for pattern, cls in (
+                *USER_HANDLERS,
+                *SPACE_HANDLERS,
+                (r"/openapi.yaml", OpenAPIHandler),
+            )
+        ]
         self.handlers.extend(api)
         self.handlers.extend(listing_handlers())
 

@@ -31,9 +31,17 @@ async def test_anonymous_and_bad_tokens_get_401(api):
 
 
 async def test_users_crud_and_validation(api, admin_token, make_user, services):
-    r = await api(admin_token, "POST", "/users",
-                  {"username": "erin", "password": "correct horse", "personas": ["mlops"],
-                   "display_name": "Erin M"})
+    r = await api(
+        admin_token,
+        "POST",
+        "/users",
+        {
+            "username": "erin",
+            "password": "correct horse",
+            "personas": ["mlops"],
+            "display_name": "Erin M",
+        },
+    )
     assert r.status == 201 and r.json["has_password"] and r.json["personas"] == ["mlops"]
     with services.db.session() as s:
         stored = s.scalar(select(UserRow.password_hash).where(UserRow.username == "erin"))
@@ -115,8 +123,9 @@ async def test_me_password_change_needs_current_password(api, make_user):
     t = make_user("pat", password="first-password")
     r = await api(t, "PATCH", "/me", {"password": "second-password"})
     assert r.status == 403
-    r = await api(t, "PATCH", "/me", {"password": "second-password",
-                                      "current_password": "first-password"})
+    r = await api(
+        t, "PATCH", "/me", {"password": "second-password", "current_password": "first-password"}
+    )
     assert r.status == 200
     r = await api(t, "PATCH", "/me", {"personas": ["admin"]})
     assert r.status == 400 and r.json["reason"] == "unknown-field"
@@ -127,11 +136,16 @@ async def test_domain_settings(api, admin_token, make_user):
     assert d["settings"]["allow_terminals"] is False
     ds = make_user("dana")
     assert (await api(ds, "GET", "/domain")).status == 200
-    assert (await api(ds, "PATCH", "/domain", {"settings": {"allow_terminals": True}})).status == 403
-    for body in ({"settings": {"allow_terminals": "yes"}}, {"settings": {"nope": 1}},
-                 {"settings": []}, {"bogus": 1},
-                 {"settings": {"share_link_default_expiry_days": 100,
-                               "share_link_max_expiry_days": 10}}):
+    assert (
+        await api(ds, "PATCH", "/domain", {"settings": {"allow_terminals": True}})
+    ).status == 403
+    for body in (
+        {"settings": {"allow_terminals": "yes"}},
+        {"settings": {"nope": 1}},
+        {"settings": []},
+        {"bogus": 1},
+        {"settings": {"share_link_default_expiry_days": 100, "share_link_max_expiry_days": 10}},
+    ):
         r = await api(admin_token, "PATCH", "/domain", body)
         assert r.status == 400, body
     assert (await api(admin_token, "GET", "/domain")).json == d
@@ -144,7 +158,9 @@ async def _login(request_as, username, password):
     cookies = page.headers.get("Set-Cookie", "")
     cookie_header = "; ".join(c.split(";")[0] for c in cookies.split(",") if "=" in c)
     return await request_as(
-        None, "POST", "/login?next=%2Flab",
+        None,
+        "POST",
+        "/login?next=%2Flab",
         body=urlencode({"username": username, "password": password, "_xsrf": xsrf}),
         headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie_header},
     )

@@ -9,8 +9,12 @@ pytestmark = pytest.mark.usefixtures("jp_serverapp")
 
 async def test_create_list_get_update_delete(api, make_user, services, jp_root_dir):
     alice = make_user("alice")
-    r = await api(alice, "POST", "/spaces", {"name": "churn", "sharing": "shared",
-                                              "description": "churn model"})
+    r = await api(
+        alice,
+        "POST",
+        "/spaces",
+        {"name": "churn", "sharing": "shared", "description": "churn model"},
+    )
     assert r.status == 201, r.body
     space = r.json
     assert space["owner"] == "alice" and space["role"] == "owner"
@@ -81,14 +85,21 @@ async def test_malformed_json_oversized_and_duplicate(api, make_user, services, 
     (jp_root_dir / "spaces" / "squatted").mkdir()
     r = await api(alice, "POST", "/spaces", {"name": "squatted"})
     assert r.status == 409 and r.json["reason"] == "path-exists"
-    assert [s.name for s in services.spaces.list_spaces(
-        services.identity.get_user("alice").principal())] == ["dup"]
+    assert [
+        s.name for s in services.spaces.list_spaces(services.identity.get_user("alice").principal())
+    ] == ["dup"]
 
 
 async def test_unknown_and_invalid_names_in_urls(api, make_user):
     alice = make_user("alice")
-    for url in ("/spaces/nope", "/spaces/..", "/spaces/%2e%2e", "/spaces/a%2Fb",
-                "/spaces/nope/members", "/users/nobody"):
+    for url in (
+        "/spaces/nope",
+        "/spaces/..",
+        "/spaces/%2e%2e",
+        "/spaces/a%2Fb",
+        "/spaces/nope/members",
+        "/users/nobody",
+    ):
         r = await api(alice, "GET", url)
         assert r.status == 404, (url, r.body)
         assert r.json["reason"] in ("no-such-space", "no-such-user", "not-found"), url
@@ -109,17 +120,23 @@ async def test_members_roles_and_errors(api, make_user):
     alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
     await api(alice, "POST", "/spaces", {"name": "team", "sharing": "shared"})
     r = await api(alice, "PUT", "/spaces/team/members/bob", {"role": "viewer"})
-    assert r.status == 200 and r.json == {"username": "bob", "display_name": "bob",
-                                          "role": "viewer"}
+    assert r.status == 200 and r.json == {
+        "username": "bob",
+        "display_name": "bob",
+        "role": "viewer",
+    }
     # viewer sees but cannot manage
     assert (await api(bob, "GET", "/spaces/team")).json["role"] == "viewer"
     r = await api(bob, "PUT", "/spaces/team/members/carol", {"role": "editor"})
     assert r.status == 403
     assert (await api(bob, "PATCH", "/spaces/team", {"description": "x"})).status == 403
     # bad input on members
-    for body, reason in (({}, "missing-field"), ({"role": "god"}, "invalid-value"),
-                         ({"role": 3}, "invalid-value"), ({"role": "viewer", "x": 1},
-                                                          "unknown-field")):
+    for body, reason in (
+        ({}, "missing-field"),
+        ({"role": "god"}, "invalid-value"),
+        ({"role": 3}, "invalid-value"),
+        ({"role": "viewer", "x": 1}, "unknown-field"),
+    ):
         r = await api(alice, "PUT", "/spaces/team/members/carol", body)
         assert r.status == 400 and r.json["reason"] == reason, body
     assert (await api(alice, "PUT", "/spaces/team/members/ghost", {"role": "viewer"})).status == 404
@@ -140,8 +157,12 @@ async def test_members_roles_and_errors(api, make_user):
 
 async def test_shared_spaces_open_to_domain_setting(api, make_user, admin_token):
     alice, bob = make_user("alice"), make_user("bob")
-    r = await api(admin_token, "PATCH", "/domain",
-                  {"settings": {"shared_spaces_open_to_domain": True, "default_member_role": "viewer"}})
+    r = await api(
+        admin_token,
+        "PATCH",
+        "/domain",
+        {"settings": {"shared_spaces_open_to_domain": True, "default_member_role": "viewer"}},
+    )
     assert r.status == 200
     await api(alice, "POST", "/spaces", {"name": "open", "sharing": "shared"})
     assert (await api(bob, "GET", "/spaces/open")).json["role"] == "viewer"
@@ -156,9 +177,12 @@ async def test_compute_persona_cannot_create_spaces(api, make_user):
 
 
 async def test_sharing_changes(api, make_user):
-    alice, bob = make_user("alice"), make_user("bob")
+    alice = make_user("alice")
+    make_user("bob")
     await api(alice, "POST", "/spaces", {"name": "s", "sharing": "private"})
-    assert (await api(alice, "PATCH", "/spaces/s", {"sharing": "shared"})).json["sharing"] == "shared"
+    assert (await api(alice, "PATCH", "/spaces/s", {"sharing": "shared"})).json[
+        "sharing"
+    ] == "shared"
     await api(alice, "PUT", "/spaces/s/members/bob", {"role": "editor"})
     r = await api(alice, "PATCH", "/spaces/s", {"sharing": "private"})
     assert r.status == 409 and r.json["reason"] == "space-has-members"

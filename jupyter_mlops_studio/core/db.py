@@ -1,4 +1,4 @@
-"""Database: engine, managed sessions and the schema-revision check (Alembic from the first table)."""
+"""Database: engine, managed sessions, schema-revision check (Alembic from the start)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Typed studio errors. Raised once in services, turned into JSON ``{message, reason}`` in one place."""
+"""Typed studio errors: raised once in services, turned into JSON ``{message, reason}`` once."""
 
 from __future__ import annotations
 

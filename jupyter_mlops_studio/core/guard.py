@@ -12,12 +12,18 @@ import json
 import logging
 from typing import Any
 
+from jupyter_client.jsonutil import json_default
 from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import path_regex
-from jupyter_server.services.contents.handlers import ContentsHandler
+from jupyter_server.services.contents.handlers import (
+    CheckpointsHandler,
+    ContentsHandler,
+    ModifyCheckpointsHandler,
+    TrustNotebooksHandler,
+    _checkpoint_id_regex,
+)
 from jupyter_server.services.kernels.handlers import MainKernelHandler
 from jupyter_server.services.sessions.handlers import SessionRootHandler
-from jupyter_client.jsonutil import json_default
 from tornado import web
 
 from .identity import principal_of
@@ -59,6 +65,10 @@ class JupyterGuard:
     async def authorize(self, handler, principal: Principal, action: str, resource: str) -> bool:
         if principal.is_admin:
             return True
+        query_paths = self._query_paths(handler)
+        if query_paths is not None:
+            policy = self.services.policy
+            return all(policy.can(principal, p, READ) for p in query_paths)
         if resource in OPEN_RESOURCES:
             return True
         if resource == "terminals":
@@ -74,8 +84,21 @@ class JupyterGuard:
         if resource == "kernels":
             return await self._kernels(handler, principal, action)
         # server (shutdown), lsp (language servers read any file) and resources we do not know
-        log.info("denying %s %s on %s to %s", action, resource, handler.request.path, principal.username)
+        log.info(
+            "denying %s %s on %s to %s", action, resource, handler.request.path, principal.username
+        )
         return False
+
+    def _query_paths(self, handler) -> list[str] | None:
+        """Paths named in the query string (file ids, path resolution); None for other handlers."""
+        from jupyter_server.services.api.handlers import PathResolverHandler
+        from jupyter_server_fileid.handler import FileIDHandler, FilePathHandler
+
+        if isinstance(handler, FileIDHandler | PathResolverHandler):
+            return [handler.get_query_argument("path", "\x00")]
+        if isinstance(handler, FilePathHandler):
+            return [self._file_path(handler.get_query_argument("id", ""))]
+        return None
 
     # -- contents, files, nbconvert, collaboration ------------------------------------------
     async def _contents(self, handler, principal, action, resource) -> bool:
@@ -127,10 +150,11 @@ class JupyterGuard:
     def _room_path(self, room_id: str) -> str:
         """room id ``format:type:fileId`` -> the file's API path; ``\\x00`` (denied) if unknown."""
         parts = room_id.split(":", 2)
+        return self._file_path(parts[2]) if len(parts) == 3 else "\x00"
+
+    def _file_path(self, file_id: str) -> str:
         manager = self.settings.get("file_id_manager")
-        if len(parts) != 3 or manager is None:
-            return "\x00"
-        path = manager.get_path(parts[2])
+        path = manager.get_path(file_id) if manager is not None and file_id else None
         return path if path is not None else "\x00"
 
     # -- sessions and kernels -------------------------------------------------------------
@@ -252,7 +276,9 @@ class FilteredSessionRootHandler(_Filtering, SessionRootHandler):
             raise web.HTTPError(403)
         sessions = await ensure_async(self.session_manager.list_sessions())
         readable = self.readable([s["path"] for s in sessions])
-        self.finish(json.dumps([s for s in sessions if s["path"] in readable], default=json_default))
+        self.finish(
+            json.dumps([s for s in sessions if s["path"] in readable], default=json_default)
+        )
 
 
 class FilteredMainKernelHandler(_Filtering, MainKernelHandler):
@@ -274,7 +300,15 @@ class FilteredMainKernelHandler(_Filtering, MainKernelHandler):
 
 def listing_handlers() -> list[tuple[str, type]]:
     """Routes that take precedence over jupyter-server's own (registered later, matched first)."""
+    # jupyter-server's contents routes are re-registered in its own order: the catch-all
+    # contents pattern would otherwise swallow the checkpoint and trust routes
     return [
+        (rf"/api/contents{path_regex}/checkpoints", CheckpointsHandler),
+        (
+            rf"/api/contents{path_regex}/checkpoints/{_checkpoint_id_regex}",
+            ModifyCheckpointsHandler,
+        ),
+        (rf"/api/contents{path_regex}/trust", TrustNotebooksHandler),
         (rf"/api/contents{path_regex}", FilteredContentsHandler),
         (r"/api/sessions", FilteredSessionRootHandler),
         (r"/api/kernels", FilteredMainKernelHandler),

@@ -78,7 +78,7 @@ class Principal:
 
 
 def allowed(principal: Principal, action: str, role: str | None = None) -> bool:
-    """True when the principal's personas allow ``action`` and, for a space action, ``role`` does."""
+    """Whether the personas allow ``action`` and, for a space action, ``role`` does too."""
     personas = PERMISSIONS.get(action)
     if personas is None:
         raise KeyError(f"unknown action {action!r}: add it to the permission table")

@@ -128,7 +128,11 @@ class IdentityService:
                 raise NotFound("the domain has not been created", reason="no-domain")
             settings = {k: d for k, (d, _) in DOMAIN_SETTINGS.items()}
             settings.update({k: x for k, x in row.settings.items() if k in DOMAIN_SETTINGS})
-            return {"name": row.name, "settings": settings, "updated_at": row.updated_at.isoformat()}
+            return {
+                "name": row.name,
+                "settings": settings,
+                "updated_at": row.updated_at.isoformat(),
+            }
 
     def domain_setting(self, key: str) -> Any:
         return self.get_domain()["settings"][key]
@@ -176,8 +180,9 @@ class IdentityService:
     ) -> UserInfo:
         username = v.name(username, "username", v.USERNAME)
         personas = validate_personas(personas)
-        display_name = v.string(display_name if display_name is not None else username,
-                                "display_name", 255)
+        display_name = v.string(
+            display_name if display_name is not None else username, "display_name", 255
+        )
         pw_hash = self._hasher.hash(validate_password(password)) if password is not None else None
         with self.db.session() as s:
             if s.scalar(
@@ -219,7 +224,9 @@ class IdentityService:
         patch = v.require_dict(patch)
         v.reject_unknown(patch, {"display_name", "personas", "password"})
         display_name = (
-            v.string(patch["display_name"], "display_name", 255) if "display_name" in patch else None
+            v.string(patch["display_name"], "display_name", 255)
+            if "display_name" in patch
+            else None
         )
         personas = validate_personas(patch["personas"]) if "personas" in patch else None
         pw_hash = None
@@ -264,7 +271,7 @@ class IdentityService:
 
     # -- passwords ------------------------------------------------------------------------------
     def check_password(self, username: str, password: str) -> UserInfo | None:
-        """The user when the password matches, else None (same work whether or not the user exists)."""
+        """The user when the password matches, else None (same work for unknown users)."""
         with self.db.session() as s:
             try:
                 row = self._live_user(s, username)

@@ -1,4 +1,4 @@
-"""HTTP of the signed-in user, the domain, user profiles and tokens (thin: parse, call, serialize)."""
+"""HTTP of the signed-in user, the domain, user profiles and tokens (thin handlers)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from . import validation as v
 from .errors import Forbidden, InvalidInput
 from .handlers import StudioAPIHandler, studio_action
 from .permissions import permissions_of
-from .users import TokenInfo, UserInfo
+from .users import TokenInfo
 
 
 def _token_id(raw: str) -> int | str:
@@ -134,7 +134,6 @@ class UserTokenHandler(StudioAPIHandler):
         self.services.identity.revoke_token(username, _token_id(token_id))
         self.set_status(204)
         self.finish()
-
 
 
 HANDLERS = [

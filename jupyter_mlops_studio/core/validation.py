@@ -58,9 +58,7 @@ def boolean(value: Any, field: str) -> bool:
 
 def choice(value: Any, field: str, choices: tuple[str, ...] | list[str]) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise InvalidInput(
-            f"{field} must be one of {', '.join(choices)}", reason="invalid-value"
-        )
+        raise InvalidInput(f"{field} must be one of {', '.join(choices)}", reason="invalid-value")
     return value
 
 

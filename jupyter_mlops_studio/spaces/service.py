@@ -59,7 +59,9 @@ class MemberInfo:
 class SpaceService:
     """The spaces of the domain and who may do what in each."""
 
-    def __init__(self, db: Database, identity: IdentityService, paths: SpacePaths, archive_dir: Path):
+    def __init__(
+        self, db: Database, identity: IdentityService, paths: SpacePaths, archive_dir: Path
+    ):
         self.db = db
         self.identity = identity
         self.paths = paths
@@ -94,7 +96,9 @@ class SpaceService:
             raise NotFound(f"no space {name!r}", reason="no-such-space")
         return row
 
-    def _visible(self, s, principal: Principal, name: Any, action: str) -> tuple[SpaceRow, str | None]:
+    def _visible(
+        self, s, principal: Principal, name: Any, action: str
+    ) -> tuple[SpaceRow, str | None]:
         """The space and the principal's role; 404 when the principal may not even see it."""
         row = self._live(s, name)
         role = self._role(s, row, principal.username)
@@ -192,7 +196,9 @@ class SpaceService:
     def update_space(self, principal: Principal, name: Any, patch: Any) -> SpaceInfo:
         patch = v.require_dict(patch)
         v.reject_unknown(patch, {"description", "sharing"})
-        description = v.string(patch["description"], "description", 4096) if "description" in patch else None
+        description = (
+            v.string(patch["description"], "description", 4096) if "description" in patch else None
+        )
         sharing = v.choice(patch["sharing"], "sharing", SHARING) if "sharing" in patch else None
         with self.db.session() as s:
             row, _ = self._visible(s, principal, name, "spaces:update")

@@ -1,0 +1,404 @@
+"""The authorization matrix: every route of the server x every kind of user.
+
+The test walks the server's router, so a route added to the studio, to jupyter-server or to any
+extension fails here until it has a row in the matrix (or an exemption that says why it carries
+no space data).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.routing import PathMatches
+from tornado.websocket import websocket_connect
+
+ROLES = ("admin", "owner", "editor", "viewer", "outsider", "anonymous")
+
+#: routes that reach no space data, each with the reason it needs no row
+EXEMPT = {
+    r"/(robots\.txt)$": "static robots file",
+    r"/(favicon\.ico)$": "static icon",
+    r"/static/(.*)$": "jupyter-server static assets",
+    r"/(robots\.txt|favicon\.ico)$": "static files",
+    r"/.*/$": "redirects a trailing slash",
+    r"/$": "redirects to the default app",
+    r"/login$": "the sign-in page itself",
+    r"/logout$": "clears the caller's own cookie",
+    r"/api/notebooks/?(.*)$": "redirects to /api/contents, which is guarded",
+    r"/api/spec.yaml$": "jupyter-server's static API description",
+    r"/api/status$": "server activity counters, no paths",
+    r"/metrics$": "prometheus counters, signed-in users only (authenticate_prometheus)",
+    r"/api$": "the server version",
+    r"/api/security/csp-report$": "browser CSP violation reports",
+    r"/api/nbconvert$": "the list of export formats",
+    r"/kernelspecs/(?P<kernel_name>[\w\.\-%]+)/(?P<path>.*)$": "kernel logos of installed kernels",
+    r"/api/kernelspecs/(?P<kernel_name>[\w\.\-%]+)$": "installed kernel descriptions",
+    r"/api/events/subscribe$": "server event stream (resource 'events', open to signed-in users)",
+    r"/(?P<mode>lab|doc)(?P<workspace>/workspaces/[a-zA-Z0-9\-\_]+)?(?P<tree>/tree/.*)?$": (
+        "the JupyterLab page"
+    ),
+    r"/static/lab/(.*)$": "JupyterLab's static assets",
+}
+#: JupyterLab's application routes: pages and per-server settings, no space files behind them
+LAB_PREFIXES = ("/lab", "/lsp/", "/api/collaboration/undo_redo", "/api/collaboration/timeline")
+
+NB_NODE = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("6 * 7")])
+NB = nbformat.writes(NB_NODE)
+T = "/api/contents/spaces/team"
+
+
+def S(*codes):
+    """Expected status per role, in ROLES order; None skips the role."""
+    assert len(codes) == len(ROLES)
+    return dict(zip(ROLES, codes, strict=True))
+
+
+READERS = S(200, 200, 200, 200, 403, 403)
+WRITERS = S(201, 201, 201, 403, 403, 403)
+SIGNED_IN = S(200, 200, 200, 200, 200, 403)
+ADMIN_ONLY = S(200, 403, 403, 403, 403, 403)
+STUDIO_READERS = S(200, 200, 200, 200, 404, 401)
+
+# (method, url, body, expected, setup) — "{role}" in url/body is replaced by the role's name;
+# "ws" as the method opens a websocket (101 when it opens)
+ROWS = [
+    # -- contents and files ------------------------------------------------------------------
+    ("GET", f"{T}/nb.ipynb", None, READERS, None),
+    ("GET", "/api/contents/spaces", None, SIGNED_IN, None),
+    (
+        "PUT",
+        f"{T}/put-{{role}}.txt",
+        {"type": "file", "format": "text", "content": "x"},
+        WRITERS,
+        None,
+    ),
+    ("POST", T, {"type": "file"}, WRITERS, None),
+    (
+        "PATCH",
+        f"{T}/mv-{{role}}.txt",
+        {"path": "spaces/team/moved-{role}.txt"},
+        S(200, 200, 200, 403, 403, 403),
+        "file:mv-{role}.txt",
+    ),
+    ("DELETE", f"{T}/rm-{{role}}.txt", None, S(204, 204, 204, 403, 403, 403), "file:rm-{role}.txt"),
+    ("GET", f"{T}/nb.ipynb/checkpoints", None, READERS, None),
+    ("POST", f"{T}/nb.ipynb/checkpoints", None, WRITERS, None),
+    (
+        "POST",
+        f"{T}/nb.ipynb/checkpoints/checkpoint",
+        None,
+        S(204, 204, 204, 403, 403, 403),
+        "checkpoint",
+    ),
+    (
+        "DELETE",
+        f"{T}/nb.ipynb/checkpoints/checkpoint",
+        None,
+        S(204, 204, 204, 403, 403, 403),
+        "checkpoint",
+    ),
+    ("POST", f"{T}/nb.ipynb/trust", None, WRITERS, None),
+    ("GET", "/files/spaces/team/nb.ipynb", None, S(200, 200, 200, 200, 403, 302), None),
+    ("GET", "/nbconvert/html/spaces/team/nb.ipynb", None, S(200, 200, 200, 200, 403, 302), None),
+    (
+        "POST",
+        "/nbconvert/html",
+        {"content": json.loads(json.dumps(NB_NODE))},
+        S(200, 200, 200, 200, 200, 403),
+        None,
+    ),
+    ("GET", "/view/spaces/team/page.html", None, S(200, 200, 200, 200, 403, 302), None),
+    ("GET", "/api/fileid/id?path=spaces/team/nb.ipynb", None, READERS, None),
+    ("GET", "/api/fileid/path?id={file_id}", None, READERS, None),
+    ("GET", "/api/resolvePath?path=spaces/team/nb.ipynb", None, READERS, None),
+    # -- sessions and kernels ----------------------------------------------------------------
+    ("GET", "/api/sessions", None, SIGNED_IN, None),
+    (
+        "POST",
+        "/api/sessions",
+        {
+            "path": "spaces/team/s-{role}.ipynb",
+            "type": "notebook",
+            "name": "s",
+            "kernel": {"name": "python3"},
+        },
+        WRITERS,
+        None,
+    ),
+    ("GET", "/api/sessions/{session_id}", None, READERS, None),
+    (
+        "PATCH",
+        "/api/sessions/{session_id}",
+        {"name": "renamed"},
+        S(200, 200, 200, 403, 403, 403),
+        None,
+    ),
+    ("DELETE", "/api/sessions/{session_id}", None, S(None, None, None, 403, 403, 403), None),
+    ("GET", "/api/kernels", None, SIGNED_IN, None),
+    ("POST", "/api/kernels", {"name": "python3"}, S(201, 403, 403, 403, 403, 403), None),
+    ("GET", "/api/kernels/{kernel_id}", None, READERS, None),
+    ("POST", "/api/kernels/{kernel_id}/interrupt", None, S(204, 204, 204, 403, 403, 403), None),
+    ("DELETE", "/api/kernels/{kernel_id}", None, S(None, None, None, 403, 403, 403), None),
+    ("ws", "/api/kernels/{kernel_id}/channels", None, S(101, 101, 101, 403, 403, 403), None),
+    # -- collaboration -----------------------------------------------------------------------
+    (
+        "PUT",
+        "/api/collaboration/session/spaces/team/nb.ipynb",
+        {"format": "json", "type": "notebook"},
+        READERS,
+        None,
+    ),
+    (
+        "ws",
+        "/api/collaboration/room/json:notebook:{file_id}",
+        None,
+        S(101, 101, 101, 101, 403, 403),
+        None,
+    ),
+    (
+        "ws",
+        "/api/collaboration/room/JupyterLab:globalAwareness",
+        None,
+        S(101, 101, 101, 101, 101, 403),
+        None,
+    ),
+    ("GET", "/api/collaboration/fork/json:notebook:{file_id}", None, READERS, None),
+    ("PUT", "/api/collaboration/fork/json:notebook:{file_id}", {"title": "f"}, WRITERS, None),
+    # -- terminals, kernelspecs, config, server ----------------------------------------------
+    ("GET", "/api/terminals", None, ADMIN_ONLY, None),
+    ("POST", "/api/terminals", None, ADMIN_ONLY, None),
+    ("GET", "/api/terminals/{terminal}", None, ADMIN_ONLY, None),
+    ("ws", "/terminals/websocket/{terminal}", None, S(101, 403, 403, 403, 403, 403), None),
+    ("GET", "/api/kernelspecs", None, SIGNED_IN, None),
+    ("GET", "/api/config/studiotest", None, SIGNED_IN, None),
+    ("PATCH", "/api/config/studiotest", {"a": 1}, ADMIN_ONLY, None),
+    ("POST", "/api/shutdown", None, S(None, 403, 403, 403, 403, 403), None),
+    ("GET", "/api/me", None, SIGNED_IN, None),
+    (
+        "POST",
+        "/api/events",
+        {"schema_id": "x", "version": "1", "data": {}},
+        S(400, 400, 400, 400, 400, 403),
+        None,
+    ),
+    # -- studio ------------------------------------------------------------------------------
+    ("GET", "/mlops-studio/api/v1/me", None, S(200, 200, 200, 200, 200, 401), None),
+    ("GET", "/mlops-studio/api/v1/me/tokens", None, S(200, 200, 200, 200, 200, 401), None),
+    ("POST", "/mlops-studio/api/v1/me/tokens", {}, S(201, 201, 201, 201, 201, 401), None),
+    (
+        "DELETE",
+        "/mlops-studio/api/v1/me/tokens/999999",
+        None,
+        S(404, 404, 404, 404, 404, 401),
+        None,
+    ),
+    ("GET", "/mlops-studio/api/v1/domain", None, S(200, 200, 200, 200, 200, 401), None),
+    ("PATCH", "/mlops-studio/api/v1/domain", {}, S(200, 403, 403, 403, 403, 401), None),
+    ("GET", "/mlops-studio/api/v1/users", None, S(200, 200, 200, 200, 200, 401), None),
+    (
+        "POST",
+        "/mlops-studio/api/v1/users",
+        {"username": "new-{role}", "personas": ["mlops"]},
+        S(201, 403, 403, 403, 403, 401),
+        None,
+    ),
+    ("GET", "/mlops-studio/api/v1/users/oscar", None, S(200, 200, 200, 200, 200, 401), None),
+    (
+        "PATCH",
+        "/mlops-studio/api/v1/users/oscar",
+        {"display_name": "Oscar"},
+        S(200, 403, 403, 403, 403, 401),
+        None,
+    ),
+    (
+        "DELETE",
+        "/mlops-studio/api/v1/users/gone-{role}",
+        None,
+        S(204, 403, 403, 403, 403, 401),
+        "user:gone-{role}",
+    ),
+    ("GET", "/mlops-studio/api/v1/users/oscar/tokens", None, S(200, 403, 403, 403, 403, 401), None),
+    ("POST", "/mlops-studio/api/v1/users/oscar/tokens", {}, S(201, 403, 403, 403, 403, 401), None),
+    (
+        "DELETE",
+        "/mlops-studio/api/v1/users/oscar/tokens/999999",
+        None,
+        S(404, 403, 403, 403, 403, 401),
+        None,
+    ),
+    ("GET", "/mlops-studio/api/v1/spaces", None, S(200, 200, 200, 200, 200, 401), None),
+    (
+        "POST",
+        "/mlops-studio/api/v1/spaces",
+        {"name": "new-{role}"},
+        S(201, 201, 201, 201, 201, 401),
+        None,
+    ),
+    ("GET", "/mlops-studio/api/v1/spaces/team", None, STUDIO_READERS, None),
+    (
+        "PATCH",
+        "/mlops-studio/api/v1/spaces/team",
+        {"description": "d"},
+        S(200, 200, 403, 403, 404, 401),
+        None,
+    ),
+    (
+        "DELETE",
+        "/mlops-studio/api/v1/spaces/team",
+        {"confirm": "not-team"},
+        S(400, 400, 403, 403, 404, 401),
+        None,
+    ),
+    ("GET", "/mlops-studio/api/v1/spaces/team/members", None, STUDIO_READERS, None),
+    (
+        "PUT",
+        "/mlops-studio/api/v1/spaces/team/members/tina",
+        {"role": "viewer"},
+        S(200, 200, 403, 403, 404, 401),
+        None,
+    ),
+    (
+        "DELETE",
+        "/mlops-studio/api/v1/spaces/team/members/tina",
+        None,
+        S(204, 204, 403, 403, 404, 401),
+        "member:tina",
+    ),
+    ("GET", "/mlops-studio/api/v1/openapi.yaml", None, S(200, 200, 200, 200, 200, 401), None),
+]
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config):
+    """The matrix runs with JupyterLab and jupyter-lsp loaded too, so their routes are walked."""
+    extensions = jp_server_config["ServerApp"]["jpserver_extensions"]
+    extensions.update({"jupyterlab": True, "jupyter_lsp": True})
+    return jp_server_config
+
+
+def server_routes(web_app, base_url: str) -> list[tuple[str, type]]:
+    found = []
+
+    def walk(router):
+        for rule in getattr(router, "rules", []):
+            if isinstance(rule.matcher, PathMatches):
+                pattern = rule.matcher.regex.pattern
+                if pattern.startswith(base_url):
+                    pattern = "/" + pattern[len(base_url) :]
+                found.append((pattern, rule.target))
+            else:
+                walk(rule.target)
+
+    walk(web_app.default_router)
+    return found
+
+
+async def test_every_route_is_in_the_matrix(jp_serverapp):
+    base = re.escape(jp_serverapp.base_url).replace("\\/", "/")
+    base = jp_serverapp.base_url.replace("@", "%40")
+    routes = server_routes(jp_serverapp.web_app, base)
+    assert len(routes) > 60
+    urls = [
+        re.sub(r"\?.*$", "", row[1]).format(
+            role="admin", session_id="a-b-c-d-e", kernel_id="a-b-c-d-e", file_id="x", terminal="1"
+        )
+        for row in ROWS
+    ]
+    missing = []
+    for pattern, target in routes:
+        if pattern in EXEMPT or pattern.startswith(LAB_PREFIXES):
+            continue
+        regex = re.compile(pattern)
+        if not any(regex.fullmatch(u) or regex.match(u) for u in urls):
+            missing.append(f"{pattern} ({getattr(target, '__name__', target)})")
+    assert not missing, "routes without a row in the authorization matrix:\n" + "\n".join(missing)
+
+
+async def test_authorization_matrix(
+    jp_serverapp, request_as, api, make_user, admin_token, jp_root_dir, jp_http_port, services
+):
+    tokens = {
+        "admin": admin_token,
+        "owner": make_user("alice"),
+        "editor": make_user("eddie"),
+        "viewer": make_user("vera"),
+        "outsider": make_user("oscar"),
+        "anonymous": None,
+    }
+    make_user("tina")
+    await api(tokens["owner"], "POST", "/spaces", {"name": "team", "sharing": "shared"})
+    await api(tokens["owner"], "PUT", "/spaces/team/members/eddie", {"role": "editor"})
+    await api(tokens["owner"], "PUT", "/spaces/team/members/vera", {"role": "viewer"})
+    team = jp_root_dir / "spaces" / "team"
+    (team / "nb.ipynb").write_text(NB)
+    (team / "page.html").write_text("<p>hi</p>")
+    r = await request_as(
+        tokens["owner"],
+        "POST",
+        "/api/sessions",
+        {
+            "path": "spaces/team/nb.ipynb",
+            "type": "notebook",
+            "name": "nb",
+            "kernel": {"name": "python3"},
+        },
+    )
+    session = r.json
+    r = await request_as(admin_token, "POST", "/api/terminals")
+    ids = {
+        "session_id": session["id"],
+        "kernel_id": session["kernel"]["id"],
+        "terminal": r.json["name"],
+        "file_id": services.paths
+        and jp_serverapp.web_app.settings["file_id_manager"].index("spaces/team/nb.ipynb"),
+    }
+
+    async def setup(kind: str, role: str):
+        what, _, arg = kind.partition(":")
+        arg = arg.format(role=role)
+        if what == "file":
+            (team / arg).write_text("x")
+        elif what == "checkpoint":
+            await request_as(admin_token, "POST", f"{T}/nb.ipynb/checkpoints")
+        elif what == "user":
+            services.identity.find_user(arg) or services.identity.create_user(arg, ["mlops"])
+        elif what == "member":
+            await api(admin_token, "PUT", f"/spaces/team/members/{arg}", {"role": "viewer"})
+
+    failures = []
+    for method, url, body, expected, prepare in ROWS:
+        for role in ROLES:
+            want = expected[role]
+            if want is None:
+                continue
+            if prepare:
+                await setup(prepare, role)
+            u = url.format(role=role, **ids)
+            b = json.loads(json.dumps(body).replace("{role}", role)) if body is not None else None
+            if method == "ws":
+                got = await ws_status(jp_serverapp, jp_http_port, u, tokens[role])
+            else:
+                got = (await request_as(tokens[role], method, u, b)).status
+            if got != want:
+                failures.append(f"{method} {u} as {role}: got {got}, expected {want}")
+    await request_as(admin_token, "DELETE", f"/api/terminals/{ids['terminal']}")
+    for s in (await request_as(admin_token, "GET", "/api/sessions")).json:
+        await request_as(admin_token, "DELETE", f"/api/sessions/{s['id']}")
+    assert not failures, "\n".join(failures)
+
+
+async def ws_status(jp_serverapp, port, path, token) -> int:
+    headers = {"Authorization": f"token {token}"} if token else {}
+    req = HTTPRequest(
+        f"ws://127.0.0.1:{port}{jp_serverapp.base_url}{path.lstrip('/')}", headers=headers
+    )
+    try:
+        conn = await websocket_connect(req)
+    except HTTPClientError as e:
+        return e.code
+    conn.close()
+    return 101

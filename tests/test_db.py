@@ -1,0 +1,91 @@
+"""Database: created at head, refuses other revisions, WAL and foreign keys, schema = models."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from jupyter_mlops_studio.core.db import Database, SchemaMismatch, head_revision
+from jupyter_mlops_studio.core.schema import metadata
+
+
+def test_new_database_is_created_at_head(studio_db_url):
+    db = Database(studio_db_url)
+    db.ensure_schema()
+    assert db.current_revision() == head_revision()
+    db.ensure_schema()  # idempotent
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    db.dispose()
+
+
+def test_other_revision_is_refused_with_the_upgrade_command(studio_db_url):
+    db = Database(studio_db_url)
+    db.ensure_schema()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0000old'"))
+    with pytest.raises(SchemaMismatch) as e:
+        db.ensure_schema()
+    assert "jupyter studio db upgrade" in e.value.message
+    db.dispose()
+
+
+def test_downgrade_and_upgrade_round_trip(studio_db_url):
+    db = Database(studio_db_url)
+    db.ensure_schema()
+    db.downgrade("base")
+    assert db.current_revision() is None
+    db.upgrade()
+    assert db.current_revision() == head_revision()
+    db.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 's.db'}")
+    db.ensure_schema()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    db.dispose()
+
+
+def test_server_refuses_to_start_on_another_revision(tmp_path, studio_db_url):
+    db = Database(studio_db_url)
+    db.ensure_schema()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
+    db.dispose()
+    root = tmp_path / "root"
+    root.mkdir()
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
+    }
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--no-browser",
+            "--allow-root",
+            f"--ServerApp.root_dir={root}",
+            "--port=0",
+            "--ServerApp.jpserver_extensions=jupyter_mlops_studio=True",
+            f"--StudioApp.db_url={studio_db_url}",
+            f"--StudioApp.data_dir={tmp_path / 'd'}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "jupyter studio db upgrade" in proc.stderr
