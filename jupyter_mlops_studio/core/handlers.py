@@ -141,5 +141,4 @@ class OpenAPIHandler(StudioAPIHandler):
 
     @studio_action("me:read")
     async def get(self):
-        self.set_header("Content-Type", "application/yaml")
-        self.finish(SPEC_PATH.read_bytes())
+        self.finish(SPEC_PATH.read_bytes(), set_content_type="application/yaml")

@@ -240,13 +240,7 @@ class SpaceService:
             return str(target)
 
     def owned_by(self, username: str) -> list[str]:
-        with self.db.session() as s:
-            rows = s.scalars(
-                select(SpaceRow.name)
-                .join(UserRow, UserRow.id == SpaceRow.owner_id)
-                .where(UserRow.username == username, SpaceRow.deleted_at.is_(None))
-            )
-            return list(rows)
+        return spaces_owned_by(self.db, username)
 
     # -- members --------------------------------------------------------------------------------
     def list_members(self, principal: Principal, name: Any) -> list[MemberInfo]:
@@ -313,3 +307,14 @@ class SpaceService:
     def _keep_an_owner(row: SpaceRow, leaving_user_id: int) -> None:
         if not any(m.role == "owner" and m.user_id != leaving_user_id for m in row.members):
             raise Conflict("a space must keep at least one owner", reason="last-owner")
+
+
+def spaces_owned_by(db: Database, username: str) -> list[str]:
+    """Names of the live spaces a user owns (a profile that owns spaces cannot be archived)."""
+    with db.session() as s:
+        rows = s.scalars(
+            select(SpaceRow.name)
+            .join(UserRow, UserRow.id == SpaceRow.owner_id)
+            .where(UserRow.username == username, SpaceRow.deleted_at.is_(None))
+        )
+        return list(rows)

@@ -1,0 +1,236 @@
+"""``jupyter studio``: the database and user profiles (offline), spaces (through the REST API).
+
+Offline commands open the studio database directly, with the same configuration as the server
+(``c.StudioApp.db_url`` / ``data_dir`` from the Jupyter config files, or ``--db-url`` /
+``--data-dir``). Space commands talk to a running server (``--url`` / ``--token`` or
+``STUDIO_URL`` / ``STUDIO_TOKEN``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from .core.db import Database, SchemaMismatch, head_revision
+from .core.errors import StudioError
+from .core.permissions import PERSONAS
+
+
+def _server_config():
+    """The StudioApp section of the Jupyter server config files, as the server would load it."""
+    from jupyter_core.application import JupyterApp
+
+    class _ConfigReader(JupyterApp):
+        name = "jupyter-studio"
+        config_file_name = "jupyter_server_config"
+
+    reader = _ConfigReader()
+    reader.load_config_file(suppress_errors=True)
+    return reader.config.get("StudioApp", {})
+
+
+def _database(args) -> tuple[Database, str]:
+    from .app import default_data_dir
+
+    cfg = _server_config()
+    data_dir = (
+        args.data_dir
+        or os.environ.get("STUDIO_DATA_DIR")
+        or cfg.get("data_dir")
+        or default_data_dir()
+    )
+    url = args.db_url or cfg.get("db_url") or f"sqlite:///{Path(data_dir) / 'studio.db'}"
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    return Database(url), data_dir
+
+
+def _identity(args):
+    from .core.users import IdentityService
+
+    db, _ = _database(args)
+    db.ensure_schema()
+    identity = IdentityService(db)
+    identity.ensure_domain()
+    return identity
+
+
+def _read_password(args) -> str | None:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\n")
+    if getattr(args, "password", False):
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Repeat: "):
+            raise SystemExit("passwords differ")
+        return first
+    return None
+
+
+# -- commands -------------------------------------------------------------------------------------
+def cmd_db_upgrade(args):
+    db, _ = _database(args)
+    before = db.current_revision()
+    db.upgrade("head")
+    print(f"database {db.safe_url}: {before or 'empty'} -> {db.current_revision()}")
+
+
+def cmd_db_current(args):
+    db, _ = _database(args)
+    current = db.current_revision()
+    print(f"{current or 'empty'} (this version needs {head_revision()})")
+
+
+def cmd_user_add(args):
+    identity = _identity(args)
+    user = identity.create_user(
+        args.username, args.persona, args.display_name, _read_password(args)
+    )
+    print(json.dumps(user.to_json()))
+
+
+def cmd_user_list(args):
+    for user in _identity(args).list_users():
+        print(f"{user.username}\t{','.join(user.personas)}\t{user.display_name}")
+
+
+def cmd_user_remove(args):
+    from .spaces.service import spaces_owned_by
+
+    identity = _identity(args)
+    identity.archive_user(args.username, spaces_owned_by(identity.db, args.username))
+    print(f"archived {args.username}")
+
+
+def cmd_user_password(args):
+    identity = _identity(args)
+    args.password = True  # prompt unless --password-stdin
+    identity.update_user(args.username, {"password": _read_password(args)})
+    print(f"password set for {args.username}")
+
+
+def cmd_user_token(args):
+    token, _ = _identity(args).create_token(args.username, args.description, args.expires_in_days)
+    print(token)
+
+
+def _client(args):
+    from .client import StudioClient
+
+    url = args.url or os.environ.get("STUDIO_URL")
+    token = args.token or os.environ.get("STUDIO_TOKEN")
+    if not url or not token:
+        raise SystemExit("give --url and --token, or set STUDIO_URL and STUDIO_TOKEN")
+    return StudioClient(url, token)
+
+
+def cmd_space_create(args):
+    space = _client(args).create_space(
+        args.name, "shared" if args.shared else "private", args.description
+    )
+    print(json.dumps(space))
+
+
+def cmd_space_list(args):
+    for s in _client(args).list_spaces():
+        print(f"{s['name']}\t{s['sharing']}\t{s['role'] or '-'}\t{s['owner']}\t{s['path']}")
+
+
+def cmd_space_delete(args):
+    if not args.yes:
+        raise SystemExit(f"deleting archives the files of {args.name}; confirm with --yes")
+    _client(args).delete_space(args.name)
+    print(f"archived and removed {args.name}")
+
+
+def cmd_space_members(args):
+    client = _client(args)
+    if args.set:
+        username, _, role = args.set.partition("=")
+        client.set_member(args.name, username, role or "viewer")
+    for username in args.remove or []:
+        client.remove_member(args.name, username)
+    for m in client.list_members(args.name):
+        print(f"{m['username']}\t{m['role']}\t{m['display_name']}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jupyter studio", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="group", required=True)
+
+    def offline(p):
+        p.add_argument("--db-url", help="database URL (default: the server's configuration)")
+        p.add_argument("--data-dir", help="studio data dir (default: the server's configuration)")
+        return p
+
+    def online(p):
+        p.add_argument("--url", help="server URL, e.g. http://127.0.0.1:8888/ (or STUDIO_URL)")
+        p.add_argument("--token", help="API token (or STUDIO_TOKEN)")
+        return p
+
+    db = sub.add_parser("db", help="the studio database").add_subparsers(dest="cmd", required=True)
+    offline(db.add_parser("upgrade", help="migrate to this version")).set_defaults(
+        fn=cmd_db_upgrade
+    )
+    offline(db.add_parser("current", help="show the revision")).set_defaults(fn=cmd_db_current)
+
+    user = sub.add_parser("user", help="user profiles").add_subparsers(dest="cmd", required=True)
+    p = offline(user.add_parser("add", help="add a user profile"))
+    p.add_argument("username")
+    p.add_argument("--persona", action="append", choices=PERSONAS, required=True)
+    p.add_argument("--display-name")
+    p.add_argument("--password", action="store_true", help="prompt for a password")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(fn=cmd_user_add)
+    offline(user.add_parser("list", help="list user profiles")).set_defaults(fn=cmd_user_list)
+    p = offline(user.add_parser("remove", help="archive a user profile"))
+    p.add_argument("username")
+    p.set_defaults(fn=cmd_user_remove)
+    p = offline(user.add_parser("password", help="set a user's password"))
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(fn=cmd_user_password)
+    p = offline(user.add_parser("token", help="create an API token (printed once)"))
+    p.add_argument("username")
+    p.add_argument("--description", default="cli")
+    p.add_argument("--expires-in-days", type=int)
+    p.set_defaults(fn=cmd_user_token)
+
+    space = sub.add_parser("space", help="spaces").add_subparsers(dest="cmd", required=True)
+    p = online(space.add_parser("create", help="create a space"))
+    p.add_argument("name")
+    p.add_argument("--shared", action="store_true", help="a shared space (default: private)")
+    p.add_argument("--description", default="")
+    p.set_defaults(fn=cmd_space_create)
+    online(space.add_parser("list", help="list your spaces")).set_defaults(fn=cmd_space_list)
+    p = online(space.add_parser("delete", help="archive and remove a space"))
+    p.add_argument("name")
+    p.add_argument("--yes", action="store_true")
+    p.set_defaults(fn=cmd_space_delete)
+    p = online(space.add_parser("members", help="list, set or remove members"))
+    p.add_argument("name")
+    p.add_argument("--set", metavar="USER=ROLE", help="add a member or change their role")
+    p.add_argument("--remove", metavar="USER", action="append")
+    p.set_defaults(fn=cmd_space_members)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .client import StudioAPIError
+
+    args = build_parser().parse_args(argv)
+    try:
+        args.fn(args)
+    except SchemaMismatch as e:
+        print(e.message, file=sys.stderr)
+        return 1
+    except (StudioError, StudioAPIError) as e:
+        print(f"error: {getattr(e, 'message', e)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Python client of the studio REST API, for notebooks, scripts and the ``jupyter studio`` CLI.
+
+>>> from jupyter_mlops_studio.client import StudioClient
+>>> studio = StudioClient("http://127.0.0.1:8888/", token="mls_...")
+>>> studio.create_space("churn", sharing="shared")
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+API_PATH = "mlops-studio/api/v1"
+
+
+class StudioAPIError(Exception):
+    """An error answered by the studio: HTTP status, message and machine-readable reason."""
+
+    def __init__(self, status: int, message: str, reason: str):
+        super().__init__(f"{status} {reason}: {message}")
+        self.status = status
+        self.message = message
+        self.reason = reason
+
+
+class StudioClient:
+    """A thin, typed-by-docstring client of ``/mlops-studio/api/v1`` (standard library only)."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = 30.0):
+        if not base_url.endswith("/"):
+            base_url += "/"
+        self.base_url = base_url
+        self.token = token
+        self.timeout = timeout
+
+    @classmethod
+    def from_env(cls) -> StudioClient:
+        """From ``STUDIO_URL`` and ``STUDIO_TOKEN`` (what the CLI and jobs use)."""
+        try:
+            return cls(os.environ["STUDIO_URL"], os.environ["STUDIO_TOKEN"])
+        except KeyError as e:
+            raise RuntimeError(f"set {e.args[0]} (or pass --url/--token)") from None
+
+    # -- transport ------------------------------------------------------------------------------
+    def request(self, method: str, path: str, body: Any = None, query: dict | None = None) -> Any:
+        url = self.base_url + API_PATH + path
+        if query:
+            url += "?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(url, data=data, method=method)
+        req.add_header("Authorization", f"token {self.token}")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                raw = resp.read()
+                if resp.headers.get_content_type() != "application/json":
+                    return raw.decode()
+                return json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                err = json.loads(raw)
+                raise StudioAPIError(e.code, err["message"], err["reason"]) from None
+            except (ValueError, KeyError, TypeError):
+                raise StudioAPIError(
+                    e.code, raw.decode(errors="replace")[:500], "http-error"
+                ) from None
+
+    def _pages(self, path: str) -> Iterator[dict]:
+        after = None
+        while True:
+            page = self.request("GET", path, query={"limit": 500, "after": after})
+            yield from page["items"]
+            after = page["next"]
+            if after is None:
+                return
+
+    @staticmethod
+    def _q(name: str) -> str:
+        return urllib.parse.quote(name, safe="")
+
+    # -- me, domain -----------------------------------------------------------------------------
+    def me(self) -> dict:
+        return self.request("GET", "/me")
+
+    def update_me(self, **fields: Any) -> dict:
+        return self.request("PATCH", "/me", fields)
+
+    def domain(self) -> dict:
+        return self.request("GET", "/domain")
+
+    def update_domain(self, settings: dict | None = None, name: str | None = None) -> dict:
+        body: dict[str, Any] = {}
+        if settings is not None:
+            body["settings"] = settings
+        if name is not None:
+            body["name"] = name
+        return self.request("PATCH", "/domain", body)
+
+    # -- users and tokens -----------------------------------------------------------------------
+    def list_users(self) -> list[dict]:
+        return list(self._pages("/users"))
+
+    def get_user(self, username: str) -> dict:
+        return self.request("GET", f"/users/{self._q(username)}")
+
+    def create_user(
+        self,
+        username: str,
+        personas: list[str],
+        password: str | None = None,
+        display_name: str | None = None,
+    ) -> dict:
+        body: dict[str, Any] = {"username": username, "personas": personas}
+        if password is not None:
+            body["password"] = password
+        if display_name is not None:
+            body["display_name"] = display_name
+        return self.request("POST", "/users", body)
+
+    def update_user(self, username: str, **fields: Any) -> dict:
+        return self.request("PATCH", f"/users/{self._q(username)}", fields)
+
+    def delete_user(self, username: str) -> None:
+        self.request("DELETE", f"/users/{self._q(username)}")
+
+    def create_token(
+        self, username: str | None = None, description: str = "", expires_in_days: int | None = None
+    ) -> dict:
+        """A new token (``["token"]`` is the secret, shown only now); yours unless ``username``."""
+        path = "/me/tokens" if username is None else f"/users/{self._q(username)}/tokens"
+        body = {"description": description, "expires_in_days": expires_in_days}
+        return self.request("POST", path, body)
+
+    def list_tokens(self, username: str | None = None) -> list[dict]:
+        return list(
+            self._pages("/me/tokens" if username is None else f"/users/{self._q(username)}/tokens")
+        )
+
+    def revoke_token(self, token_id: int, username: str | None = None) -> None:
+        base = "/me/tokens" if username is None else f"/users/{self._q(username)}/tokens"
+        self.request("DELETE", f"{base}/{int(token_id)}")
+
+    # -- spaces ---------------------------------------------------------------------------------
+    def list_spaces(self) -> list[dict]:
+        return list(self._pages("/spaces"))
+
+    def get_space(self, name: str) -> dict:
+        return self.request("GET", f"/spaces/{self._q(name)}")
+
+    def create_space(self, name: str, sharing: str = "private", description: str = "") -> dict:
+        return self.request(
+            "POST", "/spaces", {"name": name, "sharing": sharing, "description": description}
+        )
+
+    def update_space(self, name: str, **fields: Any) -> dict:
+        return self.request("PATCH", f"/spaces/{self._q(name)}", fields)
+
+    def delete_space(self, name: str) -> None:
+        """Archive the space's files and remove it (the name is the confirmation)."""
+        self.request("DELETE", f"/spaces/{self._q(name)}", {"confirm": name})
+
+    def list_members(self, name: str) -> list[dict]:
+        return list(self._pages(f"/spaces/{self._q(name)}/members"))
+
+    def set_member(self, name: str, username: str, role: str) -> dict:
+        return self.request(
+            "PUT", f"/spaces/{self._q(name)}/members/{self._q(username)}", {"role": role}
+        )
+
+    def remove_member(self, name: str, username: str) -> None:
+        self.request("DELETE", f"/spaces/{self._q(name)}/members/{self._q(username)}")
+
+    def openapi(self) -> str:
+        return self.request("GET", "/openapi.yaml")

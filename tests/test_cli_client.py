@@ -1,0 +1,126 @@
+"""The `jupyter studio` command line and the Python client, against a real database and server."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+import pytest
+
+from jupyter_mlops_studio.client import StudioAPIError, StudioClient
+from jupyter_mlops_studio.core.db import Database
+from jupyter_mlops_studio.core.users import IdentityService
+
+
+def studio(*args, input=None, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_mlops_studio.cli", *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_offline_user_commands(tmp_path, studio_db_url):
+    common = ["--db-url", studio_db_url, "--data-dir", str(tmp_path)]
+    r = studio(
+        "user",
+        "add",
+        "ada",
+        "--persona",
+        "data-scientist",
+        "--persona",
+        "mlops",
+        "--password-stdin",
+        *common,
+        input="a-long-password\n",
+    )
+    assert r.returncode == 0, r.stderr
+    r = studio("user", "add", "ada", "--persona", "mlops", *common)
+    assert r.returncode == 1 and "exists" in r.stderr
+    r = studio("user", "add", "bad name", "--persona", "mlops", *common)
+    assert r.returncode == 1 and "invalid username" in r.stderr
+    r = studio("user", "token", "ada", *common)
+    token = r.stdout.strip()
+    assert r.returncode == 0 and token.startswith("mls_")
+    listed = studio("user", "list", *common).stdout
+    assert "ada\tdata-scientist,mlops" in listed
+    identity = IdentityService(Database(studio_db_url))
+    assert identity.user_for_token(token).username == "ada"
+    assert identity.check_password("ada", "a-long-password") is not None
+    assert studio("user", "remove", "ada", *common).returncode == 0
+    assert identity.user_for_token(token) is None
+    assert studio("user", "remove", "ada", *common).returncode == 1
+    r = studio("db", "current", *common)
+    assert r.returncode == 0 and r.stdout.startswith("0001")
+
+
+def test_db_upgrade_migrates_an_empty_database(tmp_path, studio_db_url):
+    r = studio("db", "upgrade", "--db-url", studio_db_url, "--data-dir", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "-> 0001" in r.stdout
+    assert Database(studio_db_url).current_revision() == "0001"
+
+
+@pytest.fixture
+def server_url(jp_serverapp, jp_http_port, http_server_client):
+    """The URL of the running test server (http_server_client makes it serve)."""
+    return f"http://127.0.0.1:{jp_http_port}{jp_serverapp.base_url}"
+
+
+async def test_client_covers_the_api(server_url, admin_token):
+    admin = StudioClient(server_url, admin_token)
+    run = asyncio.to_thread
+    assert (await run(admin.me))["username"] == "admin"
+    await run(admin.create_user, "ben", ["data-scientist"], "ben-password")
+    ben_token = (await run(admin.create_token, "ben", "nb"))["token"]
+    ben = StudioClient(server_url, ben_token)
+    space = await run(ben.create_space, "forecast", "shared", "demand")
+    assert space["path"] == "spaces/forecast"
+    await run(admin.create_user, "cleo", ["mlops"])
+    await run(ben.set_member, "forecast", "cleo", "viewer")
+    members = await run(ben.list_members, "forecast")
+    assert {(m["username"], m["role"]) for m in members} == {("ben", "owner"), ("cleo", "viewer")}
+    with pytest.raises(StudioAPIError) as e:
+        await run(ben.create_space, "forecast")
+    assert e.value.status == 409 and e.value.reason == "space-exists"
+    with pytest.raises(StudioAPIError) as e:
+        await run(ben.update_domain, {"allow_terminals": True})
+    assert e.value.status == 403
+    assert "openapi: 3.1.0" in await run(ben.openapi)
+    await run(ben.delete_space, "forecast")
+    assert await run(ben.list_spaces) == []
+
+
+async def test_cli_space_commands(server_url, admin_token, make_user):
+    token = make_user("dora")
+    env_args = ["--url", server_url, "--token", token]
+
+    async def cli(*args):
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "jupyter_mlops_studio.cli",
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await proc.communicate()
+        return proc.returncode, out.decode(), err.decode()
+
+    code, out, err = await cli("space", "create", "lab1", "--shared", *env_args)
+    assert code == 0, err
+    make_user("eve")
+    code, out, _ = await cli("space", "members", "lab1", "--set", "eve=editor", *env_args)
+    assert code == 0 and "eve\teditor" in out
+    code, out, _ = await cli("space", "list", *env_args)
+    assert out.startswith("lab1\tshared\towner\tdora")
+    code, _, err = await cli("space", "delete", "lab1", *env_args)
+    assert code != 0 and "--yes" in err
+    code, _, err = await cli("space", "members", "nope", *env_args)
+    assert code == 1 and "no space" in err
+    code, _, _ = await cli("space", "delete", "lab1", "--yes", *env_args)
+    assert code == 0
