@@ -11,6 +11,7 @@ from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from traitlets import Int, Type, Unicode, default
 
+from .collab.rooms import ROOM_ROUTE, RoleAwareRoomHandler
 from .core.artifacts import ArtifactStore, LocalArtifactStore
 from .core.authorizer import GUARD_KEY
 from .core.db import Database, SchemaMismatch
@@ -159,6 +160,7 @@ class StudioApp(ExtensionApp):
         ]
         self.handlers.extend(api)
         self.handlers.extend(listing_handlers())
+        self.handlers.append((ROOM_ROUTE, RoleAwareRoomHandler))
 
     async def stop_extension(self):
         services = getattr(self, "services", None)

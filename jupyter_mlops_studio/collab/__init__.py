@@ -1,0 +1,1 @@
+"""Real-time co-editing in shared spaces: collaboration rooms that respect space roles."""

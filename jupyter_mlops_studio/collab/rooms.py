@@ -1,0 +1,92 @@
+"""Collaboration rooms where viewers see every edit but their own edits never land.
+
+jupyter-collaboration lets anyone who may read a document write to its room. The studio's room
+handler keeps its wire protocol and drops, on the server, the Y sync messages that carry document
+updates (SYNC_STEP2 and SYNC_UPDATE) from users who may not write the document's path. Awareness
+(presence, cursors) still flows, so viewers appear to everyone.
+"""
+
+from __future__ import annotations
+
+import time
+
+from jupyter_server_ydoc.handlers import YDocWebSocketHandler
+from pycrdt import YMessageType, YSyncMessageType
+
+from ..core.guard import GLOBAL_AWARENESS_ROOM
+from ..core.identity import principal_of
+from ..core.policy import WRITE
+from ..core.services import services_of
+
+#: how long a write decision is reused before the role is looked up again (role changes apply
+#: to open connections within this time)
+ROLE_RECHECK_SECONDS = 2.0
+UPDATE_MESSAGES = (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE)
+
+
+def carries_update(message: bytes) -> bool:
+    return len(message) >= 2 and message[0] == YMessageType.SYNC and message[1] in UPDATE_MESSAGES
+
+
+def is_save_request(message: bytes) -> bool:
+    return len(message) >= 1 and message[0] == 2  # jupyter-collaboration's RAW "save" message
+
+
+class RoleAwareRoomHandler(YDocWebSocketHandler):
+    """The collaboration room websocket, filtering document updates by the user's space role."""
+
+    _may_write: bool | None = None
+    _checked_at: float = 0.0
+
+    def initialize(self, **kwargs):
+        # registered ahead of jupyter-collaboration's route, it serves with that route's arguments
+        super().initialize(**(kwargs or _collaboration_room_kwargs(self.application)))
+
+    def may_write(self) -> bool:
+        now = time.monotonic()
+        if self._may_write is None or now - self._checked_at > ROLE_RECHECK_SECONDS:
+            self._may_write = self._decide_write()
+            self._checked_at = now
+        return self._may_write
+
+    def _decide_write(self) -> bool:
+        principal = principal_of(self.current_user)
+        if principal is None or self._room_id == GLOBAL_AWARENESS_ROOM:
+            return principal is not None
+        parts = self._room_id.split(":", 2)
+        manager = self.settings.get("file_id_manager")
+        path = manager.get_path(parts[2]) if len(parts) == 3 and manager else None
+        if path is None:
+            return False
+        return services_of(self.settings).policy.can(principal, path, WRITE)
+
+    async def on_message(self, message):
+        if (carries_update(message) or is_save_request(message)) and not self.may_write():
+            self.log.debug("dropped an update from read-only %s", self.current_user.username)
+            return
+        return await super().on_message(message)
+
+
+def _collaboration_room_kwargs(application) -> dict:
+    """The arguments jupyter-collaboration gave its own room route (its room server, stores…)."""
+    cached = application.settings.get("mlops_studio.room_kwargs")
+    if cached is not None:
+        return cached
+
+    def walk(router):
+        for rule in getattr(router, "rules", []):
+            if rule.target is YDocWebSocketHandler:
+                return rule.target_kwargs
+            found = walk(rule.target) if hasattr(rule.target, "rules") else None
+            if found is not None:
+                return found
+        return None
+
+    kwargs = walk(application.default_router)
+    if kwargs is None:
+        raise RuntimeError("jupyter-collaboration's room route is not registered")
+    application.settings["mlops_studio.room_kwargs"] = kwargs
+    return kwargs
+
+
+ROOM_ROUTE = r"/api/collaboration/room/(.*)"
