@@ -11,8 +11,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from jupyter_mlops_studio.core.db import Database, SchemaMismatch, head_revision
+from jupyter_mlops_studio.core.db import SCHEMA_REVISION, Database, SchemaMismatch, head_revision
 from jupyter_mlops_studio.core.schema import metadata
+
+
+def test_schema_revision_constant_is_the_migration_head():
+    assert SCHEMA_REVISION == head_revision()
 
 
 def test_new_database_is_created_at_head(studio_db_url):

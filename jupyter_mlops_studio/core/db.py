@@ -8,11 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import DateTime, create_engine, event, inspect
+from sqlalchemy import DateTime, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -22,6 +18,9 @@ from .errors import Conflict, StudioError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 UPGRADE_COMMAND = "jupyter studio db upgrade"
+#: the Alembic head this version runs on (a test checks it against the migration scripts, so
+#: that a server start needs no Alembic import unless it migrates)
+SCHEMA_REVISION = "0001"
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,9 @@ class SchemaMismatch(StudioError):
     reason = "schema-mismatch"
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str):
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -66,6 +67,9 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
+    """The head of the migration scripts (imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     head = script.get_current_head()
     assert head is not None
@@ -119,19 +123,25 @@ class Database:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def is_empty(self) -> bool:
         return not inspect(self.engine).get_table_names()
 
     def upgrade(self, revision: str = "head") -> None:
         """Migrate the database to ``revision`` (what ``jupyter studio db upgrade`` runs)."""
+        from alembic import command
+
         cfg = alembic_config(self.url)
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
 
     def downgrade(self, revision: str) -> None:
+        from alembic import command
+
         cfg = alembic_config(self.url)
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
@@ -148,7 +158,7 @@ class Database:
             empty = self.is_empty()
         except OperationalError as e:
             raise SchemaMismatch(f"cannot open the studio database {self.safe_url}: {e}") from e
-        head = head_revision()
+        head = SCHEMA_REVISION
         if current is None and empty:
             log.info("Creating the studio database at revision %s", head)
             self.upgrade("head")

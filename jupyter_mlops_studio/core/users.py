@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from . import validation as v
@@ -112,7 +111,12 @@ class IdentityService:
     def __init__(self, db: Database, domain_name: str = "default"):
         self.db = db
         self.domain_name = domain_name
-        self._hasher = PasswordHasher()
+
+    @functools.cached_property
+    def _hasher(self):
+        from argon2 import PasswordHasher  # imported at first use: keeps server start-up short
+
+        return PasswordHasher()
 
     # -- domain ---------------------------------------------------------------------------------
     def ensure_domain(self) -> None:
@@ -278,6 +282,8 @@ class IdentityService:
                 stored = row.password_hash
             except NotFound:
                 row, stored = None, None
+            from argon2.exceptions import InvalidHashError, VerificationError
+
             try:
                 if stored is None:
                     # spend the same time on unknown users so that timing reveals nothing
