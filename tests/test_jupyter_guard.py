@@ -307,3 +307,17 @@ async def test_anonymous_requests_are_refused(make_world, request_as):
             r.status,
         )
         assert b"1 + 1" not in r.body
+
+
+async def test_deleting_a_space_stops_its_kernels(make_world, request_as, api):
+    world = await make_world()
+    alice = world["alice"]
+    r = await start_session(request_as, alice, "spaces/team/nb.ipynb")
+    assert r.status == 201
+    r = await api(alice, "DELETE", "/spaces/team", {"confirm": "wrong"})
+    assert r.status == 400
+    assert len((await request_as(alice, "GET", "/api/sessions")).json) == 1
+    r = await api(alice, "DELETE", "/spaces/team", {"confirm": "team"})
+    assert r.status == 204
+    assert (await request_as(world["admin"], "GET", "/api/sessions")).json == []
+    assert (await request_as(world["admin"], "GET", "/api/kernels")).json == []

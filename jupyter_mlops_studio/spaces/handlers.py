@@ -28,9 +28,19 @@ class SpaceHandler(StudioAPIHandler):
 
     @studio_action("spaces:delete")
     async def delete(self, name):
-        self.services.spaces.delete_space(self.principal, name, self.json_body(required=False))
+        body = self.json_body(required=False)
+        space = self.services.spaces.check_delete(self.principal, name, body)
+        await self.stop_sessions_under(space.path)
+        self.services.spaces.delete_space(self.principal, name, body)
         self.set_status(204)
         self.finish()
+
+    async def stop_sessions_under(self, api_path: str) -> None:
+        """Shut down the kernels of a space before its files move to the archive."""
+        sm = self.settings["session_manager"]
+        for session in await sm.list_sessions():
+            if session["path"].startswith(api_path + "/"):
+                await sm.delete_session(session["id"])
 
 
 class MembersHandler(StudioAPIHandler):

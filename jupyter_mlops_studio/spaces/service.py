@@ -215,8 +215,8 @@ class SpaceService:
             row.updated_at = utcnow()
             return self._info(s, row, principal.username)
 
-    def delete_space(self, principal: Principal, name: Any, body: Any) -> str:
-        """Archive the space: its directory moves under the archive dir; nothing is lost."""
+    def check_delete(self, principal: Principal, name: Any, body: Any) -> SpaceInfo:
+        """Validate a deletion (role, confirmation) without changing anything."""
         body = v.require_dict(body if body is not None else {})
         v.reject_unknown(body, {"confirm"})
         with self.db.session() as s:
@@ -226,6 +226,13 @@ class SpaceService:
                     f'deleting a space needs {{"confirm": "{row.name}"}} in the body',
                     reason="confirmation-required",
                 )
+            return self._info(s, row, principal.username)
+
+    def delete_space(self, principal: Principal, name: Any, body: Any) -> str:
+        """Archive the space: its directory moves under the archive dir; nothing is lost."""
+        self.check_delete(principal, name, body)
+        with self.db.session() as s:
+            row = self._live(s, name)
             stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
             target = self.archive_dir / "spaces" / f"{row.name}.{stamp}"
             target.parent.mkdir(parents=True, exist_ok=True)
