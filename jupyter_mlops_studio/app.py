@@ -31,6 +31,22 @@ def default_data_dir() -> str:
     return os.path.join(jupyter_data_dir(), "mlops_studio")
 
 
+def _without_server_token(previous):
+    """A JupyterLab page-config hook that never puts the server token into a page.
+
+    JupyterLab writes the server token into every page it serves; the token acts as the domain
+    admin, so every signed-in user would become admin. Browsers use their login cookie instead.
+    """
+
+    def hook(handler, page_config):
+        if previous is not None:
+            page_config = previous(handler, page_config)
+        page_config["token"] = ""
+        return page_config
+
+    return hook
+
+
 class StudioApp(ExtensionApp):
     """The jupyter-mlops-studio server extension."""
 
@@ -142,6 +158,7 @@ class StudioApp(ExtensionApp):
         settings = self.serverapp.web_app.settings
         settings[SETTINGS_KEY] = self.services
         settings[GUARD_KEY] = JupyterGuard(settings)
+        settings["page_config_hook"] = _without_server_token(settings.get("page_config_hook"))
         self.log.info(
             "MLOps Studio: data in %s, database %s, spaces in %s",
             self.data_dir,

@@ -1,0 +1,150 @@
+/**
+ * The plugins of jupyter-mlops-studio: they only wire the model, the side
+ * panel and the commands together.
+ */
+import {
+  ILabShell,
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+
+import type { ISpace } from './api';
+import { StudioModel } from './model';
+import { IStudioModel } from './tokens';
+// The side panel is added to the shell at activation: load it eagerly.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { studioIcon, StudioPanel } from './widgets';
+
+export * from './api';
+export * from './model';
+export * from './tokens';
+
+/** The ids of the studio commands. */
+export namespace CommandIDs {
+  export const openSidebar = 'mlops-studio:open-sidebar';
+  export const refresh = 'mlops-studio:refresh';
+  export const newSpace = 'mlops-studio:new-space';
+}
+
+/** The id of the main plugin, also the id of its settings. */
+const PLUGIN_ID = 'jupyter-mlops-studio:plugin';
+
+/** The arguments schema of commands that take no arguments. */
+const NO_ARGS = { args: { type: 'object' as const, properties: {} } };
+
+/** The palette category of the studio commands. */
+const CATEGORY = 'MLOps Studio';
+
+/**
+ * The studio side panel, its model and its commands.
+ */
+const plugin: JupyterFrontEndPlugin<StudioModel> = {
+  id: PLUGIN_ID,
+  description:
+    'The MLOps Studio side panel: the signed-in user, private and shared spaces.',
+  autoStart: true,
+  provides: IStudioModel,
+  optional: [
+    IDefaultFileBrowser,
+    ISettingRegistry,
+    ICommandPalette,
+    ILabShell,
+    ILayoutRestorer
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    fileBrowser: IDefaultFileBrowser | null,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    labShell: ILabShell | null,
+    restorer: ILayoutRestorer | null
+  ): StudioModel => {
+    const model = new StudioModel({
+      serverSettings: app.serviceManager.serverSettings
+    });
+
+    const openSpace = fileBrowser
+      ? async (space: ISpace) => {
+          try {
+            await fileBrowser.model.cd('/' + space.path);
+            (labShell ?? app.shell).activateById(fileBrowser.id);
+          } catch (error) {
+            await showErrorMessage(
+              `Cannot open space ${space.name}`,
+              error as Error
+            );
+          }
+        }
+      : undefined;
+
+    const panel = new StudioPanel({ model, onOpenSpace: openSpace });
+    app.shell.add(panel, 'left', { rank: 250 });
+    restorer?.add(panel, 'mlops-studio');
+
+    const activatePanel = () => (labShell ?? app.shell).activateById(panel.id);
+
+    app.commands.addCommand(CommandIDs.openSidebar, {
+      label: 'Open MLOps Studio',
+      describedBy: NO_ARGS,
+      caption: 'Show the MLOps Studio side panel',
+      icon: args => (args.isPalette ? undefined : studioIcon),
+      execute: () => activatePanel()
+    });
+    app.commands.addCommand(CommandIDs.refresh, {
+      label: 'Refresh Spaces',
+      describedBy: NO_ARGS,
+      caption: 'Reload the signed-in user and the spaces',
+      execute: () => model.refresh()
+    });
+    app.commands.addCommand(CommandIDs.newSpace, {
+      label: 'New Space…',
+      describedBy: NO_ARGS,
+      caption: 'Create a private or shared space',
+      isEnabled: () => model.can('spaces:create'),
+      execute: () => {
+        activatePanel();
+        panel.spaces.openDialog({ kind: 'new' });
+      }
+    });
+    model.changed.connect(() => {
+      app.commands.notifyCommandChanged(CommandIDs.newSpace);
+    });
+
+    if (palette) {
+      for (const command of [
+        CommandIDs.openSidebar,
+        CommandIDs.refresh,
+        CommandIDs.newSpace
+      ]) {
+        palette.addItem({ command, category: CATEGORY });
+      }
+    }
+
+    if (settingRegistry) {
+      const applySettings = (settings: ISettingRegistry.ISettings) => {
+        const seconds = settings.get('refreshInterval').composite as number;
+        model.refreshInterval = seconds * 1000;
+      };
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          applySettings(settings);
+          settings.changed.connect(applySettings);
+        })
+        .catch(reason => {
+          console.error(
+            `jupyter-mlops-studio: failed to load the settings of ${PLUGIN_ID}.`,
+            reason
+          );
+        });
+    }
+
+    return model;
+  }
+};
+
+export default [plugin];

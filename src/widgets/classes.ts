@@ -1,0 +1,36 @@
+/**
+ * CSS class names of the studio panel (styled in `style/base.css`).
+ */
+export const PANEL_CLASS = 'jp-MlopsStudio-panel';
+export const SECTION_CLASS = 'jp-MlopsStudio-section';
+export const USER_HEADER_CLASS = 'jp-MlopsStudio-userHeader';
+export const USER_NAME_CLASS = 'jp-MlopsStudio-userName';
+export const USER_LOGIN_CLASS = 'jp-MlopsStudio-userLogin';
+export const CHIPS_CLASS = 'jp-MlopsStudio-chips';
+export const CHIP_CLASS = 'jp-MlopsStudio-chip';
+export const SPACES_CLASS = 'jp-MlopsStudio-spaces';
+export const SPACES_TOOLBAR_CLASS = 'jp-MlopsStudio-spacesToolbar';
+export const SPACE_GROUP_CLASS = 'jp-MlopsStudio-spaceGroup';
+export const SPACE_LIST_CLASS = 'jp-MlopsStudio-spaceList';
+export const SPACE_ITEM_CLASS = 'jp-MlopsStudio-spaceItem';
+export const SPACE_NAME_CLASS = 'jp-MlopsStudio-spaceName';
+export const SPACE_META_CLASS = 'jp-MlopsStudio-spaceMeta';
+export const SPACE_DESCRIPTION_CLASS = 'jp-MlopsStudio-spaceDescription';
+export const SPACE_ACTIONS_CLASS = 'jp-MlopsStudio-spaceActions';
+export const EMPTY_CLASS = 'jp-MlopsStudio-empty';
+export const ERROR_CLASS = 'jp-MlopsStudio-error';
+export const BUTTON_CLASS = 'jp-MlopsStudio-button jp-mod-styled';
+export const PRIMARY_BUTTON_CLASS =
+  'jp-MlopsStudio-button jp-mod-styled jp-mod-accept';
+export const DANGER_BUTTON_CLASS =
+  'jp-MlopsStudio-button jp-mod-styled jp-mod-warn';
+export const BACKDROP_CLASS = 'jp-MlopsStudio-backdrop';
+export const DIALOG_CLASS = 'jp-MlopsStudio-dialog';
+export const DIALOG_TITLE_CLASS = 'jp-MlopsStudio-dialogTitle';
+export const DIALOG_BUTTONS_CLASS = 'jp-MlopsStudio-dialogButtons';
+export const FIELD_CLASS = 'jp-MlopsStudio-field';
+export const MEMBER_LIST_CLASS = 'jp-MlopsStudio-memberList';
+export const MEMBER_ITEM_CLASS = 'jp-MlopsStudio-memberItem';
+export const ADD_MEMBER_CLASS = 'jp-MlopsStudio-addMember';
+export const SUGGESTIONS_CLASS = 'jp-MlopsStudio-suggestions';
+export const INPUT_CLASS = 'jp-MlopsStudio-input jp-mod-styled';
