@@ -72,14 +72,9 @@ def main() -> None:
     args = parser.parse_args()
     without = [
         "--ServerApp.jpserver_extensions=jupyter_mlops_studio=False",
-        "--ServerApp.identity_provider_class=jupyter_server.auth.identity.PasswordIdentityProvider",
-        "--ServerApp.authorizer_class=jupyter_server.auth.authorizer.AllowAllAuthorizer",
     ]
     studio = [
         "--ServerApp.jpserver_extensions=jupyter_mlops_studio=True",
-        "--ServerApp.identity_provider_class="
-        "jupyter_mlops_studio.core.identity.StudioIdentityProvider",
-        "--ServerApp.authorizer_class=jupyter_mlops_studio.core.authorizer.StudioAuthorizer",
     ]
     samples: dict[str, list[float]] = {"without": [], "with_new_data_dir": [], "with_existing": []}
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,10 +13,11 @@ from traitlets import Int, Type, Unicode, default
 
 from .collab.rooms import ROOM_ROUTE, RoleAwareRoomHandler
 from .core.artifacts import ArtifactStore, LocalArtifactStore
-from .core.authorizer import GUARD_KEY
+from .core.authorizer import GUARD_KEY, StudioAuthorizer
 from .core.db import Database, SchemaMismatch
 from .core.guard import JupyterGuard, listing_handlers
 from .core.handlers import API_BASE, OpenAPIHandler
+from .core.identity import StudioIdentityProvider
 from .core.permissions import ADMIN
 from .core.policy import AccessPolicy
 from .core.services import SETTINGS_KEY, StudioServices
@@ -100,6 +101,13 @@ class StudioApp(ExtensionApp):
 
     def _link_jupyter_server_extension(self, serverapp):
         super()._link_jupyter_server_extension(serverapp)
+        # linking runs before the server builds its identity provider and authorizer: make them
+        # the studio's unless the operator chose others (e.g. JupyterHub's)
+        configured = serverapp.config.ServerApp
+        if "identity_provider_class" not in configured:
+            serverapp.identity_provider_class = StudioIdentityProvider
+        if "authorizer_class" not in configured:
+            serverapp.authorizer_class = StudioAuthorizer
         # keep jupyter-collaboration's stores in the studio data dir, not in the server root
         data = Path(self.data_dir)
         c = serverapp.config

@@ -59,8 +59,6 @@ def jp_server_config(studio_data_dir, studio_db_url):
                 "jupyter_server_fileid": True,
                 "jupyter_server_terminals": True,
             },
-            "identity_provider_class": "jupyter_mlops_studio.core.identity.StudioIdentityProvider",
-            "authorizer_class": "jupyter_mlops_studio.core.authorizer.StudioAuthorizer",
         },
         "StudioApp": {"data_dir": str(studio_data_dir), "db_url": studio_db_url},
     }

@@ -43,9 +43,6 @@ def start_server(tmp_path, db_url) -> tuple[subprocess.Popen, str]:
             f"--ServerApp.root_dir={root}",
             f"--IdentityProvider.token={TOKEN}",
             "--ServerApp.jpserver_extensions=jupyter_mlops_studio=True",
-            "--ServerApp.identity_provider_class="
-            "jupyter_mlops_studio.core.identity.StudioIdentityProvider",
-            "--ServerApp.authorizer_class=jupyter_mlops_studio.core.authorizer.StudioAuthorizer",
             f"--StudioApp.data_dir={tmp_path / 'data'}",
             f"--StudioApp.db_url={db_url}",
         ],
