@@ -105,6 +105,18 @@ def validate_password(value: Any) -> str:
     return v.string(value, "password", max_length=1024, min_length=8)
 
 
+def live_user(s, username: Any) -> UserRow:
+    """The live (not archived) profile row of ``username`` in session ``s``; 404 otherwise."""
+    if not isinstance(username, str) or not v.USERNAME.match(username):
+        raise NotFound(f"no user {str(username)[:80]!r}", reason="no-such-user")
+    row = s.scalar(
+        select(UserRow).where(UserRow.username == username, UserRow.deleted_at.is_(None))
+    )
+    if row is None:
+        raise NotFound(f"no user {username!r}", reason="no-such-user")
+    return row
+
+
 class IdentityService:
     """Domain settings, user profiles, passwords (argon2) and API tokens (stored hashed)."""
 
@@ -165,15 +177,9 @@ class IdentityService:
         return self.get_domain()
 
     # -- users ----------------------------------------------------------------------------------
-    def _live_user(self, s, username: str) -> UserRow:
-        if not isinstance(username, str) or not v.USERNAME.match(username):
-            raise NotFound(f"no user {str(username)[:80]!r}", reason="no-such-user")
-        row = s.scalar(
-            select(UserRow).where(UserRow.username == username, UserRow.deleted_at.is_(None))
-        )
-        if row is None:
-            raise NotFound(f"no user {username!r}", reason="no-such-user")
-        return row
+    @staticmethod
+    def _live_user(s, username: Any) -> UserRow:
+        return live_user(s, username)
 
     def create_user(
         self,

@@ -15,7 +15,7 @@ from ..core.db import Database, utcnow
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..core.models import UserRow
 from ..core.permissions import ROLE_RANK, ROLES, Principal, check
-from ..core.users import IdentityService
+from ..core.users import IdentityService, live_user
 from .models import SpaceMemberRow, SpaceRow
 from .paths import SpacePaths
 
@@ -267,7 +267,7 @@ class SpaceService:
         role = v.choice(body["role"], "role", ROLES)
         with self.db.session() as s:
             row, _ = self._visible(s, principal, name, "spaces:members:manage")
-            user = self._member_user(s, username)
+            user = live_user(s, username)
             if row.sharing == "private" and user.id != row.owner_id:
                 raise Conflict(
                     "a private space has only its owner; make it shared first",
@@ -287,7 +287,7 @@ class SpaceService:
     def remove_member(self, principal: Principal, name: Any, username: Any) -> None:
         with self.db.session() as s:
             row, _ = self._visible(s, principal, name, "spaces:members:manage")
-            user = self._member_user(s, username)
+            user = live_user(s, username)
             member = s.get(SpaceMemberRow, (row.id, user.id))
             if member is None:
                 raise NotFound(f"{username} is not a member of {row.name}", reason="not-a-member")
@@ -299,16 +299,6 @@ class SpaceService:
                     m.user_id for m in row.members if m.role == "owner" and m.user_id != user.id
                 )
             row.updated_at = utcnow()
-
-    def _member_user(self, s, username: Any) -> UserRow:
-        if not isinstance(username, str) or not v.USERNAME.match(username):
-            raise NotFound(f"no user {str(username)[:80]!r}", reason="no-such-user")
-        user = s.scalar(
-            select(UserRow).where(UserRow.username == username, UserRow.deleted_at.is_(None))
-        )
-        if user is None:
-            raise NotFound(f"no user {username!r}", reason="no-such-user")
-        return user
 
     @staticmethod
     def _keep_an_owner(row: SpaceRow, leaving_user_id: int) -> None:
