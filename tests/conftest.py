@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import create_engine, text
 
-pytest_plugins = ("pytest_jupyter.jupyter_server", "moto_fixture")
+pytest_plugins = ("pytest_jupyter.jupyter_server", "moto_fixture", "registry_fixtures")
 
 POSTGRES_URL = os.environ.get("STUDIO_TEST_POSTGRES_URL", "")
 

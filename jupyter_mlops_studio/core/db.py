@@ -20,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 UPGRADE_COMMAND = "jupyter studio db upgrade"
 #: the Alembic head this version runs on (a test checks it against the migration scripts, so
 #: that a server start needs no Alembic import unless it migrates)
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +85,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_connect(dbapi_connection, record) -> None:
+    # let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling defers it), so that
+    # write transactions can start with BEGIN IMMEDIATE and never fail to upgrade a read lock
+    dbapi_connection.isolation_level = None
+    _sqlite_pragmas(dbapi_connection, record)
+
+
+def _sqlite_begin(conn) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine
@@ -107,8 +120,15 @@ class Database:
         self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A managed session; ``write=True`` takes SQLite's write lock at the start.
+
+        Use it for read-then-write transactions (counters, uniqueness checks) so that concurrent
+        writers queue on the lock instead of failing to upgrade a read snapshot.
+        """
         session = self._sessionmaker()
+        if write and self.engine.dialect.name == "sqlite":
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         try:
             yield session
             session.commit()

@@ -31,6 +31,7 @@ DOMAIN_SETTINGS: dict[str, tuple[Any, Any]] = {
     "share_link_default_expiry_days": (7, lambda x, f: v.optional_int(x, f, 1, 3650)),
     "share_link_max_expiry_days": (90, lambda x, f: v.optional_int(x, f, 1, 3650)),
     "encryption_key_ref": (None, lambda x, f: None if x is None else v.string(x, f, 2048)),
+    "registry_approver_must_differ": (False, v.boolean),
 }
 
 

@@ -1,0 +1,1 @@
+"""The model registry: groups, integer versions, a quality gate, approval with audit, aliases."""

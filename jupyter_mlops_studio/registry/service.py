@@ -1,0 +1,716 @@
+"""The model registry as a quality gate (no tornado).
+
+Groups hold integer versions, numbered consecutively under concurrent registration by a counter
+on the group row updated in the registering transaction. A version passes the group's gate
+rules before it exists; its status changes (approval workflow) and alias moves are kept in an
+audit trail; committed changes are announced to webhooks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+import tarfile
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from ..core import validation as v
+from ..core.db import utcnow
+from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, StudioError
+from ..core.models import UserRow
+from ..core.permissions import Principal, check
+from ..core.policy import READ
+from ..core.users import live_user
+from ..spaces.models import SpaceRow
+from . import gate
+from . import validation as rv
+from .models import (
+    AliasRow,
+    AuditRow,
+    GroupRow,
+    UploadRow,
+    VersionMetricRow,
+    VersionRow,
+    VersionTagRow,
+)
+from .search import compile_filter, compile_order
+
+MAX_PAGE = 500
+GROUP_FIELDS = {
+    "name",
+    "description",
+    "tags",
+    "project",
+    "space",
+    "initial_status",
+    "gate_failure",
+    "publish_to_gallery",
+    "rules",
+}
+REGISTER_FIELDS = {
+    "artifact",
+    "framework",
+    "framework_version",
+    "metrics",
+    "hyperparameters",
+    "tags",
+    "customer_metadata",
+    "lineage",
+    "model_card",
+    "description",
+    "override_gate",
+}
+
+
+class QualityGateFailed(StudioError):
+    """A registration refused by the group's gate: every failed rule with the values compared."""
+
+    status = 422
+    reason = "quality-gate-failed"
+
+    def __init__(self, group: str, failures: list[dict]):
+        super().__init__(
+            f"version refused by the quality gate of {group}: "
+            + "; ".join(f["message"] for f in failures)
+        )
+        self.failures = failures
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "failures": self.failures}
+
+
+def _iso(t):
+    return t.isoformat() if t else None
+
+
+class RegistryService:
+    """Model package groups, versions, the gate, approvals, aliases and search."""
+
+    def __init__(self, db, identity, spaces, paths, policy, artifacts, webhooks=None):
+        self.db = db
+        self.identity = identity
+        self.spaces = spaces
+        self.paths = paths
+        self.policy = policy
+        self.artifacts = artifacts
+        self.webhooks = webhooks
+
+    # -- serialization -------------------------------------------------------------------------
+    def _group_json(self, s, row: GroupRow) -> dict:
+        aliases = {
+            a: ver
+            for a, ver in s.execute(
+                select(AliasRow.alias, VersionRow.version)
+                .join(VersionRow, VersionRow.id == AliasRow.version_id)
+                .where(AliasRow.group_id == row.id)
+            )
+        }
+        space = s.get(SpaceRow, row.space_id).name if row.space_id else None
+        owner = self._username(s, row.owner_id)
+        return {
+            "name": row.name,
+            "description": row.description,
+            "tags": row.tags,
+            "project": row.project,
+            "space": space,
+            "owner": owner,
+            "initial_status": row.initial_status,
+            "gate_failure": row.gate_failure,
+            "publish_to_gallery": row.publish_to_gallery,
+            "rules": row.rules,
+            "latest_version": row.next_version - 1 or None,
+            "aliases": aliases,
+            "created_at": _iso(row.created_at),
+            "updated_at": _iso(row.updated_at),
+        }
+
+    @staticmethod
+    def _username(s, user_id: int) -> str:
+        return s.get(UserRow, user_id).username
+
+    @staticmethod
+    def _versions_json(s, rows: list[VersionRow], group_names: dict[int, str]) -> list[dict]:
+        aliases: dict[int, list[str]] = {}
+        if rows:
+            for vid, alias in s.execute(
+                select(AliasRow.version_id, AliasRow.alias).where(
+                    AliasRow.version_id.in_([r.id for r in rows])
+                )
+            ):
+                aliases.setdefault(vid, []).append(alias)
+        return [
+            {
+                "group": group_names[r.group_id],
+                "version": r.version,
+                "status": r.status,
+                "status_comment": r.status_comment,
+                "description": r.description,
+                "aliases": sorted(aliases.get(r.id, [])),
+                "artifact": r.artifact,
+                "framework": r.framework,
+                "framework_version": r.framework_version,
+                "metrics": r.metrics,
+                "hyperparameters": r.hyperparameters,
+                "tags": r.tags,
+                "customer_metadata": r.customer_metadata,
+                "lineage": r.lineage,
+                "model_card": r.model_card,
+                "registered_by": r.registered_by,
+                "created_at": _iso(r.created_at),
+                "updated_at": _iso(r.updated_at),
+                "gate": r.gate,
+            }
+            for r in rows
+        ]
+
+    def _version_json(self, s, row: VersionRow, group: GroupRow) -> dict:
+        return self._versions_json(s, [row], {group.id: group.name})[0]
+
+    # -- lookups -------------------------------------------------------------------------------
+    def _group(self, s, name: Any) -> GroupRow:
+        if not isinstance(name, str) or not rv.GROUP_NAME.match(name) or len(name) > 63:
+            raise NotFound(f"no model group {str(name)[:80]!r}", reason="no-such-group")
+        row = s.scalar(select(GroupRow).where(GroupRow.name == name, GroupRow.deleted_at.is_(None)))
+        if row is None:
+            raise NotFound(f"no model group {name!r}", reason="no-such-group")
+        return row
+
+    def _version(self, s, group: GroupRow, ref: Any) -> VersionRow:
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and len(ref) < 10):
+            row = s.scalar(
+                select(VersionRow).where(
+                    VersionRow.group_id == group.id, VersionRow.version == int(ref)
+                )
+            )
+        elif isinstance(ref, str) and rv.ALIAS.match(ref):
+            row = s.scalar(
+                select(VersionRow)
+                .join(AliasRow, AliasRow.version_id == VersionRow.id)
+                .where(AliasRow.group_id == group.id, AliasRow.alias == ref)
+            )
+        else:
+            row = None
+        if row is None:
+            raise NotFound(
+                f"no version {str(ref)[:40]!r} in {group.name}", reason="no-such-version"
+            )
+        return row
+
+    def _may_write_group(self, s, principal: Principal, group: GroupRow) -> None:
+        """A group owned by a space takes registrations from that space's editors only."""
+        if principal.is_admin or group.space_id is None:
+            return
+        space = s.get(SpaceRow, group.space_id)
+        _, role = self.spaces.role_of(principal.username, space.name)
+        if role not in ("editor", "owner"):
+            raise Forbidden(
+                f"{group.name} belongs to space {space.name}: its editors register versions",
+                reason="forbidden",
+            )
+
+    # -- groups --------------------------------------------------------------------------------
+    def create_group(self, principal: Principal, body: Any) -> dict:
+        check(principal, "registry:groups")
+        body = v.require_dict(body)
+        v.reject_unknown(body, GROUP_FIELDS)
+        if "name" not in body:
+            raise InvalidInput("missing field: name", reason="missing-field")
+        fields = self._group_fields(principal, body)
+        name = rv.group_name(body["name"])
+        with self.db.session(write=True) as s:
+            if s.scalar(
+                select(GroupRow.id).where(GroupRow.name == name, GroupRow.deleted_at.is_(None))
+            ):
+                raise Conflict(f"model group {name!r} exists", reason="group-exists")
+            owner = live_user(s, principal.username)
+            row = GroupRow(name=name, owner_id=owner.id, next_version=1, **fields)
+            s.add(row)
+            s.flush()
+            return self._group_json(s, row)
+
+    def _group_fields(self, principal: Principal, body: dict) -> dict:
+        out: dict[str, Any] = {}
+        if "description" in body:
+            out["description"] = v.string(body["description"], "description", 4096)
+        if "tags" in body:
+            out["tags"] = rv.string_map(body["tags"], "tags")
+        if "project" in body:
+            out["project"] = (
+                None if body["project"] is None else v.string(body["project"], "project", 255)
+            )
+        if "initial_status" in body:
+            out["initial_status"] = v.choice(
+                body["initial_status"], "initial_status", ("PendingManualApproval", "Approved")
+            )
+        if "gate_failure" in body:
+            out["gate_failure"] = v.choice(
+                body["gate_failure"], "gate_failure", ("refuse", "reject")
+            )
+        if "publish_to_gallery" in body:
+            out["publish_to_gallery"] = v.boolean(body["publish_to_gallery"], "publish_to_gallery")
+        if "rules" in body:
+            out["rules"] = rv.rules(body["rules"])
+        if "space" in body:
+            out["space_id"] = None
+            if body["space"] is not None:
+                with self.db.session() as s:
+                    space = s.scalar(
+                        select(SpaceRow).where(
+                            SpaceRow.name == body["space"], SpaceRow.deleted_at.is_(None)
+                        )
+                    )
+                exists, role = (
+                    space is not None,
+                    space and self.spaces.role_of(principal.username, space.name)[1],
+                )
+                if not exists or (role is None and not principal.is_admin):
+                    raise InvalidInput(
+                        f"no space {str(body['space'])[:80]!r} of yours", reason="invalid-space"
+                    )
+                out["space_id"] = space.id
+        return out
+
+    def list_groups(self, principal: Principal) -> list[dict]:
+        check(principal, "registry:read")
+        with self.db.session() as s:
+            rows = s.scalars(
+                select(GroupRow).where(GroupRow.deleted_at.is_(None)).order_by(GroupRow.name)
+            )
+            return [self._group_json(s, r) for r in rows]
+
+    def get_group(self, principal: Principal, name: Any) -> dict:
+        check(principal, "registry:read")
+        with self.db.session() as s:
+            return self._group_json(s, self._group(s, name))
+
+    def update_group(self, principal: Principal, name: Any, patch: Any) -> dict:
+        check(principal, "registry:groups")
+        patch = v.require_dict(patch)
+        v.reject_unknown(patch, GROUP_FIELDS - {"name"})
+        fields = self._group_fields(principal, patch)
+        with self.db.session(write=True) as s:
+            row = self._group(s, name)
+            self._may_manage(s, principal, row)
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.updated_at = utcnow()
+            return self._group_json(s, row)
+
+    def set_rules(self, principal: Principal, name: Any, body: Any) -> dict:
+        body = v.require_dict(body)
+        v.reject_unknown(body, {"rules"})
+        if "rules" not in body:
+            raise InvalidInput("missing field: rules", reason="missing-field")
+        return self.update_group(principal, name, {"rules": body["rules"]})
+
+    def _may_manage(self, s, principal: Principal, row: GroupRow) -> None:
+        if principal.is_admin or "mlops" in principal.personas:
+            return
+        if live_user(s, principal.username).id != row.owner_id:
+            raise Forbidden(
+                f"only the owner of {row.name}, mlops or admins change it", reason="forbidden"
+            )
+
+    def delete_group(self, principal: Principal, name: Any, body: Any) -> None:
+        """Archive a group: it leaves lists and lookups; its versions and audit stay stored."""
+        check(principal, "registry:groups")
+        body = v.require_dict(body if body is not None else {})
+        v.reject_unknown(body, {"confirm"})
+        with self.db.session(write=True) as s:
+            row = self._group(s, name)
+            self._may_manage(s, principal, row)
+            if body.get("confirm") != row.name:
+                raise InvalidInput(
+                    f'deleting a group needs {{"confirm": "{row.name}"}}',
+                    reason="confirmation-required",
+                )
+            row.deleted_at = utcnow()
+
+    # -- uploads and artifacts -------------------------------------------------------------------
+    def upload(self, principal: Principal, data: bytes) -> dict:
+        check(principal, "registry:register")
+        if not data:
+            raise InvalidInput("the upload is empty", reason="empty-upload")
+        upload_id = secrets.token_hex(16)
+        key = f"registry/uploads/{upload_id}"
+        info = self.artifacts.put(key, data)
+        with self.db.session() as s:
+            s.add(
+                UploadRow(
+                    id=upload_id,
+                    key=key,
+                    digest=info.digest,
+                    size=info.size,
+                    uploaded_by=principal.username,
+                )
+            )
+        return {"upload_id": upload_id, "digest": info.digest, "size": info.size}
+
+    def _artifact(self, principal: Principal, value: Any, group: str) -> dict | None:
+        if value is None:
+            return None
+        value = v.require_dict(value, "artifact")
+        if len(value) != 1 or next(iter(value)) not in ("upload_id", "space_path", "s3_uri"):
+            raise InvalidInput(
+                "artifact takes exactly one of upload_id, space_path, s3_uri",
+                reason="invalid-artifact",
+            )
+        kind, ref = next(iter(value.items()))
+        if not isinstance(ref, str) or not 1 <= len(ref) <= 2048:
+            raise InvalidInput(f"artifact.{kind} must be a string", reason="invalid-artifact")
+        if kind == "s3_uri":
+            if not ref.startswith("s3://") or "/" not in ref[5:] or ".." in ref.split("/"):
+                raise InvalidInput(
+                    "artifact.s3_uri must look like s3://bucket/key", reason="invalid-artifact"
+                )
+            return {"uri": ref, "digest": None, "size": None, "kind": "s3"}
+        if kind == "upload_id":
+            with self.db.session() as s:
+                row = s.get(UploadRow, ref)
+                if row is None or row.uploaded_by != principal.username:
+                    raise InvalidInput(
+                        f"no upload {ref[:40]!r} of yours", reason="invalid-artifact"
+                    )
+                return {
+                    "uri": f"studio-artifact://{row.key}",
+                    "digest": row.digest,
+                    "size": row.size,
+                    "kind": "upload",
+                }
+        if not self.policy.can(principal, ref, READ):
+            raise InvalidInput(
+                f"artifact path {ref[:200]!r} is outside your spaces", reason="invalid-artifact"
+            )
+        cls = self.policy.classify(ref)
+        if cls is None or cls.kind != "in-space":
+            raise InvalidInput(
+                f"artifact path {ref[:200]!r} is not inside a space", reason="invalid-artifact"
+            )
+        full = self.paths.root_dir / ref
+        if not full.exists():
+            raise InvalidInput(f"no file or folder {ref[:200]!r}", reason="invalid-artifact")
+        data = _pack(full)
+        key = f"registry/groups/{group}/artifacts/{hashlib.sha256(data).hexdigest()}"
+        info = self.artifacts.put(key, data, metadata={"source": "space"})
+        return {
+            "uri": f"studio-artifact://{key}",
+            "digest": info.digest,
+            "size": info.size,
+            "kind": "space",
+            "source": ref,
+            "packed": "tar" if full.is_dir() else "file",
+        }
+
+    # -- versions ------------------------------------------------------------------------------
+    def register_version(self, principal: Principal, group: Any, body: Any) -> dict:
+        check(principal, "registry:register")
+        body = v.require_dict(body)
+        v.reject_unknown(body, REGISTER_FIELDS)
+        override = v.boolean(body.get("override_gate", False), "override_gate")
+        if override:
+            check(principal, "registry:override")
+        metrics = rv.metrics(body.get("metrics"))
+        fields = {
+            "description": v.string(body.get("description", ""), "description", 4096),
+            "framework": v.string(body.get("framework", ""), "framework", 128),
+            "framework_version": v.string(
+                body.get("framework_version", ""), "framework_version", 64
+            ),
+            "metrics": metrics,
+            "hyperparameters": rv.json_object(body.get("hyperparameters"), "hyperparameters"),
+            "tags": rv.string_map(body.get("tags"), "tags"),
+            "customer_metadata": rv.string_map(body.get("customer_metadata"), "customer_metadata"),
+            "lineage": rv.lineage(body.get("lineage")),
+            "model_card": rv.model_card(body.get("model_card")),
+        }
+        with self.db.session() as s:
+            name = self._group(s, group).name
+        artifact = self._artifact(principal, body.get("artifact"), name)
+        with self.db.session(write=True) as s:
+            row = self._group(s, group)
+            self._may_write_group(s, principal, row)
+            results = gate.evaluate(row.rules, metrics, self._approved_metrics(s, row))
+            failures = [r for r in results if not r["passed"]]
+            status = row.initial_status
+            comment = ""
+            if failures and not override:
+                if row.gate_failure == "refuse":
+                    raise QualityGateFailed(row.name, failures)
+                status, comment = (
+                    "Rejected",
+                    "quality gate: " + "; ".join(f["message"] for f in failures),
+                )
+            number = (
+                s.execute(
+                    update(GroupRow)
+                    .where(GroupRow.id == row.id)
+                    .values(next_version=GroupRow.next_version + 1, updated_at=utcnow())
+                    .returning(GroupRow.next_version)
+                ).scalar_one()
+                - 1
+            )
+            version = VersionRow(
+                group_id=row.id,
+                version=number,
+                status=status,
+                status_comment=comment,
+                artifact=artifact,
+                registered_by=principal.username,
+                gate={
+                    "passed": not failures,
+                    "overridden": bool(failures and override),
+                    "results": results,
+                },
+                **fields,
+            )
+            s.add(version)
+            s.flush()
+            s.add_all(
+                VersionMetricRow(version_id=version.id, name=k, value=x) for k, x in metrics.items()
+            )
+            s.add_all(
+                VersionTagRow(version_id=version.id, key=k, value=x)
+                for k, x in fields["tags"].items()
+            )
+            s.add(
+                AuditRow(
+                    version_id=version.id,
+                    actor=principal.username,
+                    kind="status",
+                    from_status=None,
+                    to_status=status,
+                    comment=comment or "registered",
+                )
+            )
+            if failures and override:
+                s.add(
+                    AuditRow(
+                        version_id=version.id,
+                        actor=principal.username,
+                        kind="override",
+                        from_status=None,
+                        to_status=status,
+                        comment="gate overridden: " + "; ".join(f["message"] for f in failures),
+                    )
+                )
+            result = self._version_json(s, version, row)
+        self._emit("version_created", result["group"], result)
+        return result
+
+    def _approved_metrics(self, s, group: GroupRow) -> dict[str, float] | None:
+        row = s.scalar(
+            select(VersionRow)
+            .where(VersionRow.group_id == group.id, VersionRow.status == "Approved")
+            .order_by(VersionRow.version.desc())
+            .limit(1)
+        )
+        return row.metrics if row else None
+
+    def get_version(self, principal: Principal, group: Any, ref: Any) -> dict:
+        check(principal, "registry:read")
+        with self.db.session() as s:
+            g = self._group(s, group)
+            return self._version_json(s, self._version(s, g, ref), g)
+
+    def list_versions(
+        self, principal: Principal, group: Any, limit: int = 100, after: str | None = None
+    ) -> tuple[list[dict], str | None]:
+        check(principal, "registry:read")
+        with self.db.session() as s:
+            g = self._group(s, group)
+        return self.search_versions(principal, f"group = '{g.name}'", "version DESC", limit, after)
+
+    def update_version(self, principal: Principal, group: Any, ref: Any, patch: Any) -> dict:
+        check(principal, "registry:register")
+        patch = v.require_dict(patch)
+        v.reject_unknown(patch, {"description", "tags", "model_card", "customer_metadata"})
+        with self.db.session(write=True) as s:
+            g = self._group(s, group)
+            self._may_write_group(s, principal, g)
+            row = self._version(s, g, ref)
+            if "description" in patch:
+                row.description = v.string(patch["description"], "description", 4096)
+            if "model_card" in patch:
+                row.model_card = rv.model_card(patch["model_card"])
+            if "customer_metadata" in patch:
+                row.customer_metadata = rv.string_map(
+                    patch["customer_metadata"], "customer_metadata"
+                )
+            if "tags" in patch:
+                row.tags = rv.string_map(patch["tags"], "tags")
+                s.execute(delete(VersionTagRow).where(VersionTagRow.version_id == row.id))
+                s.add_all(
+                    VersionTagRow(version_id=row.id, key=k, value=x) for k, x in row.tags.items()
+                )
+            row.updated_at = utcnow()
+            return self._version_json(s, row, g)
+
+    def set_status(self, principal: Principal, group: Any, ref: Any, body: Any) -> dict:
+        """Approve, reject or send back a version; who, when, from, to and why are audited."""
+        check(principal, "registry:approve")
+        body = v.require_dict(body)
+        v.reject_unknown(body, {"status", "comment"})
+        status = v.choice(body.get("status"), "status", rv.STATUSES)
+        if "comment" not in body:
+            raise InvalidInput("a comment is required", reason="missing-field")
+        comment = v.string(body["comment"], "comment", 1024, min_length=1)
+        four_eyes = self.identity.domain_setting("registry_approver_must_differ")
+        with self.db.session(write=True) as s:
+            g = self._group(s, group)
+            row = self._version(s, g, ref)
+            if four_eyes and status == "Approved" and row.registered_by == principal.username:
+                raise Forbidden(
+                    "the domain requires an approver other than the registrant (four eyes)",
+                    reason="four-eyes",
+                )
+            previous = row.status
+            row.status, row.status_comment, row.updated_at = status, comment, utcnow()
+            s.add(
+                AuditRow(
+                    version_id=row.id,
+                    actor=principal.username,
+                    kind="status",
+                    from_status=previous,
+                    to_status=status,
+                    comment=comment,
+                )
+            )
+            result = self._version_json(s, row, g)
+        self._emit("status_changed", result["group"], {**result, "from_status": previous})
+        return result
+
+    def audit(self, principal: Principal, group: Any, ref: Any) -> list[dict]:
+        check(principal, "registry:read")
+        with self.db.session() as s:
+            g = self._group(s, group)
+            row = self._version(s, g, ref)
+            entries = s.scalars(
+                select(AuditRow).where(AuditRow.version_id == row.id).order_by(AuditRow.id)
+            )
+            return [
+                {
+                    "id": e.id,
+                    "version": row.version,
+                    "actor": e.actor,
+                    "at": _iso(e.at),
+                    "kind": e.kind,
+                    "from_status": e.from_status,
+                    "to_status": e.to_status,
+                    "comment": e.comment,
+                }
+                for e in entries
+            ]
+
+    # -- aliases -------------------------------------------------------------------------------
+    def set_alias(self, principal: Principal, group: Any, alias: Any, body: Any) -> dict:
+        check(principal, "registry:groups")
+        alias = rv.alias_name(alias)
+        body = v.require_dict(body)
+        v.reject_unknown(body, {"version"})
+        number = body.get("version")
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise InvalidInput("version must be an integer", reason="invalid-type")
+        with self.db.session(write=True) as s:
+            g = self._group(s, group)
+            self._may_manage(s, principal, g)
+            row = self._version(s, g, number)
+            current = s.get(AliasRow, (g.id, alias))
+            moved_from = None
+            if current is None:
+                s.add(AliasRow(group_id=g.id, alias=alias, version_id=row.id))
+            else:
+                moved_from = s.get(VersionRow, current.version_id).version
+                current.version_id = row.id
+            s.add(
+                AuditRow(
+                    version_id=row.id,
+                    actor=principal.username,
+                    kind="alias",
+                    comment=f"alias {alias} -> version {row.version}"
+                    + (f" (was {moved_from})" if moved_from else ""),
+                )
+            )
+            s.flush()
+            result = self._version_json(s, row, g)
+        self._emit(
+            "alias_moved",
+            result["group"],
+            {
+                "alias": alias,
+                "version": result["version"],
+                "from_version": moved_from,
+                "group": result["group"],
+            },
+        )
+        return result
+
+    def delete_alias(self, principal: Principal, group: Any, alias: Any) -> None:
+        check(principal, "registry:groups")
+        with self.db.session(write=True) as s:
+            g = self._group(s, group)
+            self._may_manage(s, principal, g)
+            current = s.get(AliasRow, (g.id, alias)) if isinstance(alias, str) else None
+            if current is None:
+                raise NotFound(f"no alias {str(alias)[:63]!r} in {g.name}", reason="no-such-alias")
+            s.delete(current)
+
+    # -- search --------------------------------------------------------------------------------
+    def search_versions(
+        self,
+        principal: Principal,
+        filter: str | None = None,
+        order_by: str | None = None,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> tuple[list[dict], str | None]:
+        """Versions across groups; ``after`` is the opaque cursor of the previous page."""
+        check(principal, "registry:read")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"limit must be an integer 1-{MAX_PAGE}", reason="invalid-limit")
+        offset = 0
+        if after is not None:
+            if not after.startswith("o") or not after[1:].isdigit() or len(after) > 12:
+                raise InvalidInput("invalid cursor", reason="invalid-cursor")
+            offset = int(after[1:])
+        condition = compile_filter(filter)
+        query = (
+            select(VersionRow, GroupRow.name)
+            .join(GroupRow, GroupRow.id == VersionRow.group_id)
+            .where(GroupRow.deleted_at.is_(None))
+        )
+        if condition is not None:
+            query = query.where(condition)
+        query = query.order_by(*compile_order(order_by)).offset(offset).limit(limit + 1)
+        with self.db.session() as s:
+            rows = s.execute(query).all()
+            page = rows[:limit]
+            names = {r.group_id: name for r, name in page}
+            items = self._versions_json(s, [r for r, _ in page], names)
+        return items, (f"o{offset + limit}" if len(rows) > limit else None)
+
+    # -- events --------------------------------------------------------------------------------
+    def _emit(self, event: str, group: str, payload: dict) -> None:
+        if self.webhooks is not None:
+            self.webhooks.emit(event, group, payload)
+
+
+def _pack(path) -> bytes:
+    """A file's bytes, or a folder as a reproducible tar (sorted, no times or owners)."""
+    if path.is_file():
+        return path.read_bytes()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                full = os.path.join(root, name)
+                if os.path.islink(full):
+                    continue
+                info = tar.gettarinfo(full, arcname=os.path.relpath(full, path))
+                info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+                with open(full, "rb") as f:
+                    tar.addfile(info, f)
+    return buf.getvalue()
