@@ -23,6 +23,9 @@ from .core.policy import AccessPolicy
 from .core.services import SETTINGS_KEY, StudioServices
 from .core.users import IdentityService
 from .core.users_handlers import HANDLERS as USER_HANDLERS
+from .registry.handlers import HANDLERS as REGISTRY_HANDLERS
+from .registry.service import RegistryService
+from .registry.webhooks import WebhookService
 from .spaces.handlers import HANDLERS as SPACE_HANDLERS
 from .spaces.paths import PathTraversal, SpacePaths
 from .spaces.service import SpaceService
@@ -99,6 +102,12 @@ class StudioApp(ExtensionApp):
         help="Largest request body (bytes) the studio API accepts; larger ones get 413.",
     )
 
+    max_upload_size = Int(
+        100 * 1024 * 1024,
+        config=True,
+        help="Largest model artifact upload (bytes) to the registry; larger ones get 413.",
+    )
+
     def _link_jupyter_server_extension(self, serverapp):
         super()._link_jupyter_server_extension(serverapp)
         # linking runs before the server builds its identity provider and authorizer: make them
@@ -146,15 +155,20 @@ class StudioApp(ExtensionApp):
             else artifact_cls(parent=self)
         )
         artifacts.check()  # a misconfigured store stops the server now, not at first use
+        policy = AccessPolicy(paths, spaces.roles_of)
+        webhooks = WebhookService(db)
         return StudioServices(
             db=db,
             identity=identity,
             paths=paths,
             spaces=spaces,
-            policy=AccessPolicy(paths, spaces.roles_of),
+            policy=policy,
             artifacts=artifacts,
             admin_username=self.admin_username,
             max_body_size=self.max_body_size,
+            max_upload_size=self.max_upload_size,
+            registry=RegistryService(db, identity, spaces, paths, policy, artifacts, webhooks),
+            webhooks=webhooks,
         )
 
     def initialize_settings(self):
@@ -163,6 +177,7 @@ class StudioApp(ExtensionApp):
         except SchemaMismatch as e:
             self.log.critical("%s", e.message)
             sys.exit(1)  # refuse to start rather than run on a database of another revision
+        self.services.webhooks.start()  # delivers pending webhook events, also those of before
         settings = self.serverapp.web_app.settings
         settings[SETTINGS_KEY] = self.services
         settings[GUARD_KEY] = JupyterGuard(settings)
@@ -180,6 +195,7 @@ class StudioApp(ExtensionApp):
             for pattern, cls in (
                 *USER_HANDLERS,
                 *SPACE_HANDLERS,
+                *REGISTRY_HANDLERS,
                 (r"/openapi.yaml", OpenAPIHandler),
             )
         ]
@@ -190,4 +206,5 @@ class StudioApp(ExtensionApp):
     async def stop_extension(self):
         services = getattr(self, "services", None)
         if services is not None:
+            services.webhooks.stop()
             services.db.dispose()

@@ -156,6 +156,66 @@ def cmd_space_members(args):
         print(f"{m['username']}\t{m['role']}\t{m['display_name']}")
 
 
+def _pairs(values: list[str] | None, number: bool = False) -> dict:
+    out = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"expected KEY=VALUE, got {item!r}")
+        try:
+            out[key] = float(value) if number else value
+        except ValueError:
+            raise SystemExit(f"metric {key} is not a number: {value!r}") from None
+    return out
+
+
+def cmd_registry_groups(args):
+    for g in _client(args).registry.groups():
+        print(f"{g['name']}\t{g['latest_version'] or '-'}\t{g['owner']}\t{g['description']}")
+
+
+def cmd_registry_create_group(args):
+    print(json.dumps(_client(args).registry.create_group(args.name, description=args.description)))
+
+
+def cmd_registry_register(args):
+    from .client import QualityGateFailed
+
+    try:
+        version = _client(args).registry.register(
+            args.group,
+            args.artifact,
+            metrics=_pairs(args.metric, number=True),
+            tags=_pairs(args.tag),
+            framework=args.framework,
+        )
+    except QualityGateFailed as e:
+        for failure in e.failures:
+            print(f"gate: {failure['message']}", file=sys.stderr)
+        raise
+    print(json.dumps(version))
+
+
+def cmd_registry_versions(args):
+    for v in _client(args).registry.versions(args.group):
+        metrics = " ".join(f"{k}={x:g}" for k, x in v["metrics"].items())
+        print(f"{v['version']}\t{v['status']}\t{','.join(v['aliases']) or '-'}\t{metrics}")
+
+
+def cmd_registry_status(args):
+    registry = _client(args).registry
+    print(json.dumps(registry.set_status(args.group, args.ref, args.status, args.comment)))
+
+
+def cmd_registry_alias(args):
+    print(json.dumps(_client(args).registry.set_alias(args.group, args.alias, args.version)))
+
+
+def cmd_registry_search(args):
+    for v in _client(args).registry.search(args.filter, args.order_by):
+        print(f"{v['group']}\t{v['version']}\t{v['status']}\t{json.dumps(v['metrics'])}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jupyter studio", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="group", required=True)
@@ -214,6 +274,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", metavar="USER=ROLE", help="add a member or change their role")
     p.add_argument("--remove", metavar="USER", action="append")
     p.set_defaults(fn=cmd_space_members)
+
+    reg = sub.add_parser("registry", help="the model registry").add_subparsers(
+        dest="cmd", required=True
+    )
+    online(reg.add_parser("groups", help="list model groups")).set_defaults(fn=cmd_registry_groups)
+    p = online(reg.add_parser("create-group", help="create a model group"))
+    p.add_argument("name")
+    p.add_argument("--description", default="")
+    p.set_defaults(fn=cmd_registry_create_group)
+    p = online(reg.add_parser("register", help="register a version through the gate"))
+    p.add_argument("group")
+    p.add_argument("--artifact", help="a local file or folder to upload")
+    p.add_argument("--metric", action="append", metavar="NAME=NUMBER")
+    p.add_argument("--tag", action="append", metavar="KEY=VALUE")
+    p.add_argument("--framework", default="")
+    p.set_defaults(fn=cmd_registry_register)
+    p = online(reg.add_parser("versions", help="list a group's versions"))
+    p.add_argument("group")
+    p.set_defaults(fn=cmd_registry_versions)
+    for verb, status in (("approve", "Approved"), ("reject", "Rejected")):
+        p = online(reg.add_parser(verb, help=f"mark a version {status}"))
+        p.add_argument("group")
+        p.add_argument("ref", help="version number or alias")
+        p.add_argument("--comment", required=True)
+        p.set_defaults(fn=cmd_registry_status, status=status)
+    p = online(reg.add_parser("alias", help="point an alias at a version"))
+    p.add_argument("group")
+    p.add_argument("alias")
+    p.add_argument("version", type=int)
+    p.set_defaults(fn=cmd_registry_alias)
+    p = online(reg.add_parser("search", help="search versions across groups"))
+    p.add_argument("filter", nargs="?")
+    p.add_argument("--order-by")
+    p.set_defaults(fn=cmd_registry_search)
     return parser
 
 

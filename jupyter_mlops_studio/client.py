@@ -28,6 +28,14 @@ class StudioAPIError(Exception):
         self.reason = reason
 
 
+class QualityGateFailed(StudioAPIError):
+    """A registration refused by the group's quality gate; ``failures`` lists every failed rule."""
+
+    def __init__(self, status: int, message: str, reason: str, failures: list[dict]):
+        super().__init__(status, message, reason)
+        self.failures = failures
+
+
 class StudioClient:
     """A thin, typed-by-docstring client of ``/mlops-studio/api/v1`` (standard library only)."""
 
@@ -47,15 +55,23 @@ class StudioClient:
             raise RuntimeError(f"set {e.args[0]} (or pass --url/--token)") from None
 
     # -- transport ------------------------------------------------------------------------------
-    def request(self, method: str, path: str, body: Any = None, query: dict | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        query: dict | None = None,
+        raw: bytes | None = None,
+    ) -> Any:
         url = self.base_url + API_PATH + path
         if query:
             url += "?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
-        data = json.dumps(body).encode() if body is not None else None
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         req = urllib.request.Request(url, data=data, method=method)
         req.add_header("Authorization", f"token {self.token}")
         if data is not None:
-            req.add_header("Content-Type", "application/json")
+            kind = "application/octet-stream" if raw is not None else "application/json"
+            req.add_header("Content-Type", kind)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 raw = resp.read()
@@ -66,11 +82,14 @@ class StudioClient:
             raw = e.read()
             try:
                 err = json.loads(raw)
-                raise StudioAPIError(e.code, err["message"], err["reason"]) from None
+                message, reason = err["message"], err["reason"]
             except (ValueError, KeyError, TypeError):
                 raise StudioAPIError(
                     e.code, raw.decode(errors="replace")[:500], "http-error"
                 ) from None
+            if reason == "quality-gate-failed":
+                raise QualityGateFailed(e.code, message, reason, err.get("failures", [])) from None
+            raise StudioAPIError(e.code, message, reason) from None
 
     def _pages(self, path: str) -> Iterator[dict]:
         after = None
@@ -179,3 +198,107 @@ class StudioClient:
 
     def openapi(self) -> str:
         return self.request("GET", "/openapi.yaml")
+
+    @property
+    def registry(self) -> RegistryClient:
+        """The model registry: ``studio.registry.register("churn", "model/", metrics={...})``."""
+        return RegistryClient(self)
+
+
+class RegistryClient:
+    """Model package groups and versions through the registry API."""
+
+    def __init__(self, client: StudioClient):
+        self.client = client
+        self._q = client._q
+
+    def create_group(self, name: str, **fields: Any) -> dict:
+        return self.client.request("POST", "/registry/groups", {"name": name, **fields})
+
+    def groups(self) -> list[dict]:
+        return self.client.request("GET", "/registry/groups")["items"]
+
+    def group(self, name: str) -> dict:
+        return self.client.request("GET", f"/registry/groups/{self._q(name)}")
+
+    def set_rules(self, group: str, rules: list[dict]) -> dict:
+        return self.client.request(
+            "PUT", f"/registry/groups/{self._q(group)}/rules", {"rules": rules}
+        )
+
+    def upload(self, path: str | os.PathLike) -> dict:
+        """Upload a local file, or a folder as a reproducible tar."""
+        from .registry.packing import pack
+
+        return self.client.request("POST", "/registry/uploads", raw=pack(path))
+
+    def register(
+        self,
+        group: str,
+        artifact_path: str | os.PathLike | None = None,
+        *,
+        space_path: str | None = None,
+        s3_uri: str | None = None,
+        metrics: dict[str, float] | None = None,
+        **fields: Any,
+    ) -> dict:
+        """Register a version; a refusal by the quality gate raises :class:`QualityGateFailed`.
+
+        ``artifact_path`` is a local file or folder (uploaded); ``space_path`` a path in one of
+        your spaces (copied by the server); ``s3_uri`` is referenced as it is.
+        """
+        body: dict[str, Any] = {"metrics": metrics or {}, **fields}
+        if artifact_path is not None:
+            body["artifact"] = {"upload_id": self.upload(artifact_path)["upload_id"]}
+        elif space_path is not None:
+            body["artifact"] = {"space_path": space_path}
+        elif s3_uri is not None:
+            body["artifact"] = {"s3_uri": s3_uri}
+        return self.client.request("POST", f"/registry/groups/{self._q(group)}/versions", body)
+
+    def version(self, group: str, ref: int | str) -> dict:
+        """One version by number or alias (``version("churn", "production")``)."""
+        return self.client.request(
+            "GET", f"/registry/groups/{self._q(group)}/versions/{self._q(str(ref))}"
+        )
+
+    def versions(self, group: str) -> list[dict]:
+        return list(self.client._pages(f"/registry/groups/{self._q(group)}/versions"))
+
+    def set_status(self, group: str, ref: int | str, status: str, comment: str) -> dict:
+        return self.client.request(
+            "POST",
+            f"/registry/groups/{self._q(group)}/versions/{self._q(str(ref))}/status",
+            {"status": status, "comment": comment},
+        )
+
+    def approve(self, group: str, ref: int | str, comment: str) -> dict:
+        return self.set_status(group, ref, "Approved", comment)
+
+    def reject(self, group: str, ref: int | str, comment: str) -> dict:
+        return self.set_status(group, ref, "Rejected", comment)
+
+    def audit(self, group: str, ref: int | str) -> list[dict]:
+        return self.client.request(
+            "GET", f"/registry/groups/{self._q(group)}/versions/{self._q(str(ref))}/audit"
+        )["items"]
+
+    def set_alias(self, group: str, alias: str, version: int) -> dict:
+        return self.client.request(
+            "PUT",
+            f"/registry/groups/{self._q(group)}/aliases/{self._q(alias)}",
+            {"version": version},
+        )
+
+    def search(self, filter: str | None = None, order_by: str | None = None) -> list[dict]:
+        out, after = [], None
+        while True:
+            page = self.client.request(
+                "GET",
+                "/registry/versions",
+                query={"filter": filter, "order_by": order_by, "limit": 500, "after": after},
+            )
+            out.extend(page["items"])
+            after = page["next"]
+            if after is None:
+                return out

@@ -139,3 +139,9 @@ def make_user(services):
         return token
 
     return make
+
+
+@pytest.fixture
+def server_url(jp_serverapp, jp_http_port, http_server_client):
+    """The URL of the running test server (http_server_client makes it serve)."""
+    return f"http://127.0.0.1:{jp_http_port}{jp_serverapp.base_url}"

@@ -62,6 +62,9 @@ WRITERS = S(201, 201, 201, 403, 403, 403)
 SIGNED_IN = S(200, 200, 200, 200, 200, 403)
 ADMIN_ONLY = S(200, 403, 403, 403, 403, 403)
 STUDIO_READERS = S(200, 200, 200, 200, 404, 401)
+SIGNED_IN_STUDIO = S(200, 200, 200, 200, 200, 401)
+ADMIN_STUDIO = S(200, 403, 403, 403, 403, 401)
+R = "/mlops-studio/api/v1/registry"
 
 # (method, url, body, expected, setup) — "{role}" in url/body is replaced by the role's name;
 # "ws" as the method opens a websocket (101 when it opens)
@@ -269,6 +272,53 @@ ROWS = [
         "member:tina",
     ),
     ("GET", "/mlops-studio/api/v1/openapi.yaml", None, S(200, 200, 200, 200, 200, 401), None),
+    # -- model registry ----------------------------------------------------------------------
+    ("GET", f"{R}/groups", None, SIGNED_IN_STUDIO, None),
+    ("POST", f"{R}/groups", {"name": "grp-{role}"}, S(201, 201, 201, 201, 201, 401), None),
+    ("GET", f"{R}/groups/g", None, SIGNED_IN_STUDIO, None),
+    ("PATCH", f"{R}/groups/g", {"description": "d"}, ADMIN_STUDIO, None),
+    ("DELETE", f"{R}/groups/g", {"confirm": "not-g"}, S(400, 403, 403, 403, 403, 401), None),
+    ("PUT", f"{R}/groups/g/rules", {"rules": []}, ADMIN_STUDIO, None),
+    ("GET", f"{R}/groups/g/versions", None, SIGNED_IN_STUDIO, None),
+    (
+        "POST",
+        f"{R}/groups/g/versions",
+        {"metrics": {"acc": 1}},
+        S(201, 201, 201, 201, 201, 401),
+        None,
+    ),
+    ("GET", f"{R}/groups/g/versions/1", None, SIGNED_IN_STUDIO, None),
+    ("PATCH", f"{R}/groups/g/versions/1", {"description": "d"}, SIGNED_IN_STUDIO, None),
+    (
+        "POST",
+        f"{R}/groups/g/versions/1/status",
+        {"status": "Approved", "comment": "ok"},
+        ADMIN_STUDIO,
+        None,
+    ),
+    ("GET", f"{R}/groups/g/versions/1/audit", None, SIGNED_IN_STUDIO, None),
+    ("PUT", f"{R}/groups/g/aliases/prod", {"version": 1}, ADMIN_STUDIO, None),
+    ("DELETE", f"{R}/groups/g/aliases/nope", None, S(404, 403, 403, 403, 403, 401), None),
+    ("GET", f"{R}/versions?filter=status%20%3D%20%27Approved%27", None, SIGNED_IN_STUDIO, None),
+    ("POST", f"{R}/uploads", "model-bytes", S(201, 201, 201, 201, 201, 401), None),
+    ("GET", f"{R}/webhooks", None, ADMIN_STUDIO, None),
+    (
+        "POST",
+        f"{R}/webhooks",
+        {
+            "url": "http://127.0.0.1:9/hook",
+            "secret": "s" * 20,
+            "events": ["status_changed"],
+            "active": False,
+        },
+        S(201, 403, 403, 403, 403, 401),
+        None,
+    ),
+    ("GET", f"{R}/webhooks/999999", None, S(404, 403, 403, 403, 403, 401), None),
+    ("PATCH", f"{R}/webhooks/999999", {"active": False}, S(404, 403, 403, 403, 403, 401), None),
+    ("DELETE", f"{R}/webhooks/999999", None, S(404, 403, 403, 403, 403, 401), None),
+    ("POST", f"{R}/webhooks/999999/test", None, S(404, 403, 403, 403, 403, 401), None),
+    ("GET", f"{R}/webhooks/999999/deliveries", None, S(404, 403, 403, 403, 403, 401), None),
 ]
 
 
@@ -330,6 +380,8 @@ async def test_authorization_matrix(
         "anonymous": None,
     }
     make_user("tina")
+    services.registry.create_group(services.identity.get_user("admin").principal(), {"name": "g"})
+    services.registry.register_version(services.identity.get_user("admin").principal(), "g", {})
     await api(tokens["owner"], "POST", "/spaces", {"name": "team", "sharing": "shared"})
     await api(tokens["owner"], "PUT", "/spaces/team/members/eddie", {"role": "editor"})
     await api(tokens["owner"], "PUT", "/spaces/team/members/vera", {"role": "viewer"})
@@ -379,6 +431,8 @@ async def test_authorization_matrix(
                 await setup(prepare, role)
             u = url.format(role=role, **ids)
             b = json.loads(json.dumps(body).replace("{role}", role)) if body is not None else None
+            if isinstance(body, str):
+                b = body
             if method == "ws":
                 got = await ws_status(jp_serverapp, jp_http_port, u, tokens[role])
             else:

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from jupyter_mlops_studio.client import StudioAPIError, StudioClient
-from jupyter_mlops_studio.core.db import Database
+from jupyter_mlops_studio.core.db import SCHEMA_REVISION, Database
 from jupyter_mlops_studio.core.users import IdentityService
 
 
@@ -55,20 +55,14 @@ def test_offline_user_commands(tmp_path, studio_db_url):
     assert identity.user_for_token(token) is None
     assert studio("user", "remove", "ada", *common).returncode == 1
     r = studio("db", "current", *common)
-    assert r.returncode == 0 and r.stdout.startswith("0001")
+    assert r.returncode == 0 and r.stdout.startswith(SCHEMA_REVISION)
 
 
 def test_db_upgrade_migrates_an_empty_database(tmp_path, studio_db_url):
     r = studio("db", "upgrade", "--db-url", studio_db_url, "--data-dir", str(tmp_path))
     assert r.returncode == 0, r.stderr
-    assert "-> 0001" in r.stdout
-    assert Database(studio_db_url).current_revision() == "0001"
-
-
-@pytest.fixture
-def server_url(jp_serverapp, jp_http_port, http_server_client):
-    """The URL of the running test server (http_server_client makes it serve)."""
-    return f"http://127.0.0.1:{jp_http_port}{jp_serverapp.base_url}"
+    assert f"-> {SCHEMA_REVISION}" in r.stdout
+    assert Database(studio_db_url).current_revision() == SCHEMA_REVISION
 
 
 async def test_client_covers_the_api(server_url, admin_token):

@@ -258,3 +258,18 @@ def test_space_path_artifacts_are_copied_with_their_digest(registry, people):
         registry.register_version(
             people["olga"], "g", {"artifact": {"space_path": f"{space.path}/model"}}
         )
+
+
+def test_a_group_of_a_space_takes_versions_from_its_editors(registry, people):
+    registry.spaces.create_space(people["dana"], {"name": "lab", "sharing": "shared"})
+    registry.create_group(people["dana"], {"name": "g", "space": "lab"})
+    assert registry.get_group(people["olga"], "g")["space"] == "lab"
+    with pytest.raises(Forbidden):
+        registry.register_version(people["olga"], "g", {})
+    registry.spaces.set_member(people["dana"], "lab", "olga", {"role": "viewer"})
+    with pytest.raises(Forbidden):
+        registry.register_version(people["olga"], "g", {})
+    registry.spaces.set_member(people["dana"], "lab", "olga", {"role": "editor"})
+    assert registry.register_version(people["olga"], "g", {})["version"] == 1
+    with pytest.raises(InvalidInput):
+        registry.create_group(people["olga"], {"name": "h", "space": "nope"})

@@ -63,13 +63,16 @@ class StudioAPIHandler(APIHandler):
             return self.send_studio_error(NotAuthenticated("sign in first"))
         length = self.request.headers.get("Content-Length")
         size = len(self.request.body or b"") if length is None else _int(length)
-        if size > self.services.max_body_size:
+        if size > self.body_limit():
             return self.send_studio_error(
                 PayloadTooLarge(
-                    f"request body of {size} bytes exceeds the limit of "
-                    f"{self.services.max_body_size} bytes"
+                    f"request body of {size} bytes exceeds the limit of {self.body_limit()} bytes"
                 )
             )
+
+    def body_limit(self) -> int:
+        """The largest body this handler takes (StudioApp.max_body_size unless overridden)."""
+        return self.services.max_body_size
 
     @property
     def principal(self) -> Principal:

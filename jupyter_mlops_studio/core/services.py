@@ -26,6 +26,9 @@ class StudioServices:
     artifacts: ArtifactStore
     admin_username: str
     max_body_size: int
+    max_upload_size: int
+    registry: Any = None
+    webhooks: Any = None
 
 
 def services_of(settings: dict[str, Any]) -> StudioServices:

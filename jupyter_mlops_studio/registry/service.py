@@ -9,10 +9,7 @@ audit trail; committed changes are announced to webhooks.
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 import secrets
-import tarfile
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -36,6 +33,7 @@ from .models import (
     VersionRow,
     VersionTagRow,
 )
+from .packing import pack
 from .search import compile_filter, compile_order
 
 MAX_PAGE = 500
@@ -392,7 +390,7 @@ class RegistryService:
         full = self.paths.root_dir / ref
         if not full.exists():
             raise InvalidInput(f"no file or folder {ref[:200]!r}", reason="invalid-artifact")
-        data = _pack(full)
+        data = pack(full)
         key = f"registry/groups/{group}/artifacts/{hashlib.sha256(data).hexdigest()}"
         info = self.artifacts.put(key, data, metadata={"source": "space"})
         return {
@@ -695,22 +693,3 @@ class RegistryService:
     def _emit(self, event: str, group: str, payload: dict) -> None:
         if self.webhooks is not None:
             self.webhooks.emit(event, group, payload)
-
-
-def _pack(path) -> bytes:
-    """A file's bytes, or a folder as a reproducible tar (sorted, no times or owners)."""
-    if path.is_file():
-        return path.read_bytes()
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for root, dirs, files in os.walk(path):
-            dirs.sort()
-            for name in sorted(files):
-                full = os.path.join(root, name)
-                if os.path.islink(full):
-                    continue
-                info = tar.gettarinfo(full, arcname=os.path.relpath(full, path))
-                info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
-                with open(full, "rb") as f:
-                    tar.addfile(info, f)
-    return buf.getvalue()
