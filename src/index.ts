@@ -8,12 +8,22 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  showErrorMessage,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { CommandToolbarButton } from '@jupyterlab/ui-components';
 
 import type { ISpace } from './api';
 import { StudioModel } from './model';
+import { RegistryModel } from './registry/model';
+// The registry panel opens from a sidebar button: it is small, load it eagerly.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { registryIcon, RegistryPanel } from './registry/widgets';
 import { IStudioModel } from './tokens';
 // The side panel is added to the shell at activation: load it eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -21,6 +31,8 @@ import { studioIcon, StudioPanel } from './widgets';
 
 export * from './api';
 export * from './model';
+export * from './registry/api';
+export { RegistryModel, RegistryPermissions } from './registry/model';
 export * from './tokens';
 
 /** The ids of the studio commands. */
@@ -28,7 +40,11 @@ export namespace CommandIDs {
   export const openSidebar = 'mlops-studio:open-sidebar';
   export const refresh = 'mlops-studio:refresh';
   export const newSpace = 'mlops-studio:new-space';
+  export const openRegistry = 'mlops-studio:open-registry';
 }
+
+/** The id of the model registry main-area widget. */
+const REGISTRY_WIDGET_ID = 'jp-mlops-studio-registry';
 
 /** The id of the main plugin, also the id of its settings. */
 const PLUGIN_ID = 'jupyter-mlops-studio:plugin';
@@ -114,11 +130,68 @@ const plugin: JupyterFrontEndPlugin<StudioModel> = {
       app.commands.notifyCommandChanged(CommandIDs.newSpace);
     });
 
+    // The model registry: a main-area panel opened from the sidebar toolbar.
+    const registryTracker = new WidgetTracker<MainAreaWidget<RegistryPanel>>({
+      namespace: 'mlops-studio-registry'
+    });
+    const openNotebook = (path: string) => {
+      app.commands.execute('docmanager:open', { path }).catch(async error => {
+        await showErrorMessage(`Cannot open ${path}`, error as Error);
+      });
+    };
+    app.commands.addCommand(CommandIDs.openRegistry, {
+      label: 'Open Model Registry',
+      describedBy: NO_ARGS,
+      caption: 'Show the model package groups, versions and approvals',
+      icon: args => (args.isPalette ? undefined : registryIcon),
+      execute: () => {
+        const existing = registryTracker.find(() => true);
+        if (existing) {
+          app.shell.activateById(existing.id);
+          return existing;
+        }
+        const registry: MainAreaWidget<RegistryPanel> = new MainAreaWidget({
+          content: new RegistryPanel({
+            model: new RegistryModel({
+              serverSettings: app.serviceManager.serverSettings,
+              // Stand by while the tab is hidden or the page is.
+              standby: () => !registry.isVisible || 'when-hidden'
+            }),
+            onOpenNotebook: openNotebook
+          })
+        });
+        registry.id = REGISTRY_WIDGET_ID;
+        registry.title.label = 'Model Registry';
+        registry.title.icon = registryIcon;
+        registry.title.closable = true;
+        registry.disposed.connect(() => registry.content.model.dispose());
+        void registryTracker.add(registry);
+        app.shell.add(registry, 'main');
+        app.shell.activateById(registry.id);
+        return registry;
+      }
+    });
+    panel.toolbar.addItem(
+      'model-registry',
+      new CommandToolbarButton({
+        commands: app.commands,
+        id: CommandIDs.openRegistry,
+        label: 'Model registry'
+      })
+    );
+    if (restorer) {
+      void restorer.restore(registryTracker, {
+        command: CommandIDs.openRegistry,
+        name: () => 'registry'
+      });
+    }
+
     if (palette) {
       for (const command of [
         CommandIDs.openSidebar,
         CommandIDs.refresh,
-        CommandIDs.newSpace
+        CommandIDs.newSpace,
+        CommandIDs.openRegistry
       ]) {
         palette.addItem({ command, category: CATEGORY });
       }
