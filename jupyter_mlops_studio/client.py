@@ -39,7 +39,16 @@ class QualityGateFailed(StudioAPIError):
 class StudioClient:
     """A thin, typed-by-docstring client of ``/mlops-studio/api/v1`` (standard library only)."""
 
-    def __init__(self, base_url: str, token: str, timeout: float = 30.0):
+    def __init__(self, base_url: str | None = None, token: str | None = None, timeout: float = 30.0):
+        """``StudioClient()`` reads ``STUDIO_URL`` and ``STUDIO_TOKEN`` from the environment."""
+        if base_url is None or token is None:
+            try:
+                base_url = base_url or os.environ["STUDIO_URL"]
+                token = token or os.environ["STUDIO_TOKEN"]
+            except KeyError as e:
+                raise RuntimeError(
+                    f"set {e.args[0]} or pass base_url and token to StudioClient"
+                ) from None
         if not base_url.endswith("/"):
             base_url += "/"
         self.base_url = base_url
@@ -49,10 +58,7 @@ class StudioClient:
     @classmethod
     def from_env(cls) -> StudioClient:
         """From ``STUDIO_URL`` and ``STUDIO_TOKEN`` (what the CLI and jobs use)."""
-        try:
-            return cls(os.environ["STUDIO_URL"], os.environ["STUDIO_TOKEN"])
-        except KeyError as e:
-            raise RuntimeError(f"set {e.args[0]} (or pass --url/--token)") from None
+        return cls()
 
     # -- transport ------------------------------------------------------------------------------
     def request(

@@ -185,6 +185,21 @@ def test_search_filters_sort_and_pages(registry, people):
         ("a-model", 1),
         ("b-model", 1),
     ]
+    # default order: newest registration first, across groups; aliases come with each version
+    registry.set_alias(people["dana"], "b-model", "champion", {"version": 2})
+    newest = registry.search_versions(people["dana"], "group LIKE '%-model'", None, 3)[0]
+    assert [(v["group"], v["version"], v["aliases"]) for v in newest] == [
+        ("a-model", 3, []),
+        ("b-model", 3, []),
+        ("a-model", 2, []),
+    ]
+    listed, _ = registry.list_versions(people["dana"], "b-model")
+    assert [(v["version"], v["aliases"]) for v in listed] == [(3, []), (2, ["champion"]), (1, [])]
+    registry.create_group(people["dana"], {"name": "empty-model"})
+    assert registry.list_versions(people["dana"], "empty-model") == ([], None)
+    for unknown in ("no-model", "../a-model", 7):
+        with pytest.raises(NotFound):
+            registry.list_versions(people["dana"], unknown)
     page1, cursor = registry.search_versions(people["dana"], None, "metrics.acc ASC", 4)
     page2, end = registry.search_versions(people["dana"], None, "metrics.acc ASC", 4, cursor)
     assert len(page1) == 4 and len(page2) == 2 and end is None

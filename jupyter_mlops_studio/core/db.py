@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import orjson
 from sqlalchemy import DateTime, create_engine, event, inspect, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -29,11 +32,28 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+class _SQLiteDateTime(sqlite.DATETIME):
+    """SQLite's DATETIME read with the C ``fromisoformat`` instead of a regular expression.
+
+    Same storage format (``2026-11-28 13:44:20.123456``); reading a page of versions spent more
+    time parsing their times than running the query.
+    """
+
+    def result_processor(self, dialect, coltype):
+        parse = dt.datetime.fromisoformat
+        return lambda value: parse(value) if value is not None else None
+
+
 class UTCDateTime(TypeDecorator):
     """Timezone-aware UTC datetimes on every backend (SQLite stores naive values)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SQLiteDateTime())
+        return dialect.type_descriptor(self.impl)
 
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
@@ -82,6 +102,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=FULL")  # a commit survives power loss, not only a crash
+    # reads: pages mapped from the OS cache (no read() copies) and a 32 MiB page cache
+    cursor.execute("PRAGMA mmap_size=268435456")
+    cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()
 
 
@@ -97,13 +120,24 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _json_dumps(value) -> str:
+    """JSON columns are written by orjson (several times faster than json), json as fallback."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # integers beyond 64 bits, subclasses orjson refuses
+        return json.dumps(value)
+
+
 def make_engine(url: str) -> Engine:
+    codec = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **codec
+        )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, **codec)
     return engine
 
 

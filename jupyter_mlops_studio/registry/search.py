@@ -140,7 +140,9 @@ def term(field: str, op: str, value):
         )
         return VersionRow.id.in_(sub)
     if field in ("group", "name"):
-        return _compare(GroupRow.name, op, _need(value, str, field))
+        # Through the group ids: the versions' (group_id, version) index answers, not a scan.
+        sub = select(GroupRow.id).where(_compare(GroupRow.name, op, _need(value, str, field)))
+        return VersionRow.group_id.in_(sub)
     if field == "status":
         return _compare(VersionRow.status, op, _need(value, str, field))
     if field == "registered_by":
@@ -174,9 +176,13 @@ def compile_filter(text: str | None):
 
 
 def compile_order(text: str | None) -> list:
-    """ORDER BY clauses: ``created_at DESC, metrics.accuracy DESC`` (default: newest first)."""
+    """ORDER BY clauses: ``created_at DESC, metrics.accuracy DESC`` (default: newest first).
+
+    Newest first is the id order (ids are given in registration order), which walks the primary
+    key backwards and stops after one page instead of sorting every match.
+    """
     if not text or not text.strip():
-        return [desc(VersionRow.created_at), desc(VersionRow.id)]
+        return [desc(VersionRow.id)]
     clauses = []
     for part in text.split(","):
         words = part.split()
