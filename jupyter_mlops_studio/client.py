@@ -39,7 +39,9 @@ class QualityGateFailed(StudioAPIError):
 class StudioClient:
     """A thin, typed-by-docstring client of ``/mlops-studio/api/v1`` (standard library only)."""
 
-    def __init__(self, base_url: str | None = None, token: str | None = None, timeout: float = 30.0):
+    def __init__(
+        self, base_url: str | None = None, token: str | None = None, timeout: float = 30.0
+    ):
         """``StudioClient()`` reads ``STUDIO_URL`` and ``STUDIO_TOKEN`` from the environment."""
         if base_url is None or token is None:
             try:

@@ -49,7 +49,9 @@ GROUP_FIELDS = {
     "publish_to_gallery",
     "rules",
 }
-REGISTER_FIELDS = {
+#: what a registration describes, as given (the JSON of a version returns them as they are)
+_DESCRIBED = (
+    "description",
     "artifact",
     "framework",
     "framework_version",
@@ -59,9 +61,8 @@ REGISTER_FIELDS = {
     "customer_metadata",
     "lineage",
     "model_card",
-    "description",
-    "override_gate",
-}
+)
+REGISTER_FIELDS = {*_DESCRIBED, "override_gate"}
 
 
 class QualityGateFailed(StudioError):
@@ -116,16 +117,7 @@ _DOC_FIELDS = (
     "version",
     "status",
     "status_comment",
-    "description",
-    "artifact",
-    "framework",
-    "framework_version",
-    "metrics",
-    "hyperparameters",
-    "tags",
-    "customer_metadata",
-    "lineage",
-    "model_card",
+    *_DESCRIBED,
     "registered_by",
     "gate",
     "created_at",
