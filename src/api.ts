@@ -197,36 +197,77 @@ function checked<T>(
   }
 }
 
-function segment(value: string): string {
-  return encodeURIComponent(value);
+/**
+ * Call a studio API endpoint and validate its answer.
+ *
+ * @param endpoint - path below `mlops-studio/api/v1`, with its query if any
+ * @param validator - checks the shape of the decoded body and types it
+ * @throws StudioAPIError on a non-2xx status, a network failure or a
+ *   malformed answer (reason `invalid-response`)
+ */
+export async function requestChecked<T>(
+  endpoint: string,
+  validator: (value: unknown) => T,
+  serverSettings?: ServerConnection.ISettings,
+  init?: RequestInit
+): Promise<T> {
+  const data = await requestAPI<unknown>(endpoint, serverSettings, init);
+  return checked(endpoint, data, validator);
 }
 
-function json(method: string, body?: unknown): RequestInit {
+/**
+ * Call a list endpoint (`{items, next}`) and validate every item.
+ */
+export function requestPage<T>(
+  endpoint: string,
+  validateItem: (item: unknown) => T,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IPage<T>> {
+  return requestChecked(
+    endpoint,
+    value => validate.validatePage(value, validateItem),
+    serverSettings
+  );
+}
+
+/** `DELETE` an endpoint, with a JSON body when given; the answer is empty. */
+export async function requestDelete(
+  endpoint: string,
+  serverSettings?: ServerConnection.ISettings,
+  body?: unknown
+): Promise<void> {
+  await requestAPI<void>(endpoint, serverSettings, jsonRequest('DELETE', body));
+}
+
+/** A value as one URI-encoded path segment. */
+export function pathSegment(value: string | number): string {
+  return encodeURIComponent(String(value));
+}
+
+/** The fetch options of a request with a JSON body (none when `undefined`). */
+export function jsonRequest(method: string, body?: unknown): RequestInit {
   return body === undefined
     ? { method }
     : { method, body: JSON.stringify(body) };
 }
 
 /** `GET /me`: the signed-in user, personas and permissions. */
-export async function getMe(
+export function getMe(
   serverSettings?: ServerConnection.ISettings
 ): Promise<IMe> {
-  const data = await requestAPI<unknown>('me', serverSettings);
-  return checked('me', data, validate.validateMe);
+  return requestChecked('me', validate.validateMe, serverSettings);
 }
 
 /** `GET /spaces`: the spaces the signed-in user can see. */
 export async function listSpaces(
   serverSettings?: ServerConnection.ISettings
 ): Promise<ISpace[]> {
-  const data = await requestAPI<unknown>('spaces', serverSettings);
-  return checked('spaces', data, value =>
-    validate.validatePage(value, validate.validateSpace)
-  ).items;
+  return (await requestPage('spaces', validate.validateSpace, serverSettings))
+    .items;
 }
 
 /** `POST /spaces`: create a space. */
-export async function createSpace(
+export function createSpace(
   space: INewSpace,
   serverSettings?: ServerConnection.ISettings
 ): Promise<ISpace> {
@@ -234,39 +275,36 @@ export async function createSpace(
   if (space.description !== undefined) {
     body.description = space.description;
   }
-  const data = await requestAPI<unknown>(
+  return requestChecked(
     'spaces',
+    validate.validateSpace,
     serverSettings,
-    json('POST', body)
+    jsonRequest('POST', body)
   );
-  return checked('spaces', data, validate.validateSpace);
 }
 
 /** `PATCH /spaces/{name}`: change a space's description or sharing. */
-export async function updateSpace(
+export function updateSpace(
   name: string,
   patch: ISpacePatch,
   serverSettings?: ServerConnection.ISettings
 ): Promise<ISpace> {
-  const endpoint = `spaces/${segment(name)}`;
-  const data = await requestAPI<unknown>(
-    endpoint,
+  return requestChecked(
+    `spaces/${pathSegment(name)}`,
+    validate.validateSpace,
     serverSettings,
-    json('PATCH', patch)
+    jsonRequest('PATCH', patch)
   );
-  return checked(endpoint, data, validate.validateSpace);
 }
 
 /** `DELETE /spaces/{name}`: delete a space, confirmed by its name. */
-export async function deleteSpace(
+export function deleteSpace(
   name: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<void> {
-  await requestAPI<void>(
-    `spaces/${segment(name)}`,
-    serverSettings,
-    json('DELETE', { confirm: name })
-  );
+  return requestDelete(`spaces/${pathSegment(name)}`, serverSettings, {
+    confirm: name
+  });
 }
 
 /** `GET /spaces/{name}/members`: the members of a space. */
@@ -274,39 +312,35 @@ export async function listMembers(
   name: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IMember[]> {
-  const endpoint = `spaces/${segment(name)}/members`;
-  const data = await requestAPI<unknown>(endpoint, serverSettings);
-  return checked(endpoint, data, value =>
-    validate.validatePage(value, validate.validateMember)
-  ).items;
+  const endpoint = `spaces/${pathSegment(name)}/members`;
+  return (await requestPage(endpoint, validate.validateMember, serverSettings))
+    .items;
 }
 
 /** `PUT /spaces/{name}/members/{username}`: add a member or change a role. */
-export async function setMember(
+export function setMember(
   space: string,
   username: string,
   role: SpaceRole,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IMember> {
-  const endpoint = `spaces/${segment(space)}/members/${segment(username)}`;
-  const data = await requestAPI<unknown>(
-    endpoint,
+  return requestChecked(
+    `spaces/${pathSegment(space)}/members/${pathSegment(username)}`,
+    validate.validateMember,
     serverSettings,
-    json('PUT', { role })
+    jsonRequest('PUT', { role })
   );
-  return checked(endpoint, data, validate.validateMember);
 }
 
 /** `DELETE /spaces/{name}/members/{username}`: remove a member. */
-export async function removeMember(
+export function removeMember(
   space: string,
   username: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<void> {
-  await requestAPI<void>(
-    `spaces/${segment(space)}/members/${segment(username)}`,
-    serverSettings,
-    json('DELETE')
+  return requestDelete(
+    `spaces/${pathSegment(space)}/members/${pathSegment(username)}`,
+    serverSettings
   );
 }
 
@@ -314,8 +348,6 @@ export async function removeMember(
 export async function listUsers(
   serverSettings?: ServerConnection.ISettings
 ): Promise<IUser[]> {
-  const data = await requestAPI<unknown>('users', serverSettings);
-  return checked('users', data, value =>
-    validate.validatePage(value, validate.validateUser)
-  ).items;
+  return (await requestPage('users', validate.validateUser, serverSettings))
+    .items;
 }

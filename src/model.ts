@@ -1,17 +1,9 @@
 /**
  * The studio model: the signed-in user and their spaces, kept fresh by a poll.
  */
-import { ServerConnection } from '@jupyterlab/services';
-import { PromiseDelegate } from '@lumino/coreutils';
-import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
-import { ISignal, Signal } from '@lumino/signaling';
-
 import {
   createSpace,
   deleteSpace,
-  getMe,
-  IMe,
   IMember,
   INewSpace,
   ISpace,
@@ -23,18 +15,14 @@ import {
   removeMember,
   setMember,
   SpaceRole,
-  StudioAPIError,
   updateSpace
 } from './api';
+import { DEFAULT_REFRESH_INTERVAL, PollingModel } from './polling';
 
-/** The default refresh interval, in milliseconds. */
-export const DEFAULT_REFRESH_INTERVAL = 10 * 1000;
+export { DEFAULT_REFRESH_INTERVAL } from './polling';
 
 /** The smallest refresh interval accepted, in milliseconds. */
 export const MIN_REFRESH_INTERVAL = 2 * 1000;
-
-/** The longest back-off after repeated errors, in milliseconds. */
-const MAX_BACKOFF = 5 * 60 * 1000;
 
 /**
  * The signed-in user and the spaces they can see.
@@ -45,52 +33,15 @@ const MAX_BACKOFF = 5 * 60 * 1000;
  * `refreshInterval` milliseconds, backs off on errors and stands by while the
  * page is hidden.
  */
-export class StudioModel implements IDisposable {
+export class StudioModel extends PollingModel {
   constructor(options: StudioModel.IOptions = {}) {
-    this.serverSettings =
-      options.serverSettings ?? ServerConnection.makeSettings();
-    const poll = new Poll({
-      auto: false,
-      factory: () => this._refresh(),
-      frequency: {
-        interval: clampInterval(
-          options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL
-        ),
-        backoff: true,
-        max: MAX_BACKOFF
-      },
-      name: 'jupyter-mlops-studio:StudioModel#refresh',
-      standby: options.standby ?? 'when-hidden'
+    super({
+      ...options,
+      refreshInterval: clampInterval(
+        options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL
+      ),
+      name: 'jupyter-mlops-studio:StudioModel#refresh'
     });
-    this._poll = poll;
-    this._ready = (async () => {
-      await poll.start();
-      await this._firstAttempt.promise;
-      this._isReady = true;
-    })();
-  }
-
-  /** The server settings used for every request. */
-  readonly serverSettings: ServerConnection.ISettings;
-
-  /** A promise resolved after the first refresh attempt. */
-  get ready(): Promise<void> {
-    return this._ready;
-  }
-
-  /** Whether the first refresh attempt has completed. */
-  get isReady(): boolean {
-    return this._isReady;
-  }
-
-  /** Emitted after a refresh or a change made through the model. */
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  /** The signed-in user, `null` until loaded. */
-  get me(): IMe | null {
-    return this._me;
   }
 
   /** Every space the user can see. */
@@ -108,52 +59,21 @@ export class StudioModel implements IDisposable {
     return this._spaces.filter(space => space.sharing === 'shared');
   }
 
-  /** The error of the last refresh, `null` when it succeeded. */
-  get error(): StudioAPIError | null {
-    return this._error;
-  }
-
   /** The refresh interval in milliseconds (at least 2 s). */
   get refreshInterval(): number {
-    return this._poll.frequency.interval;
+    return this.poll.frequency.interval;
   }
   set refreshInterval(value: number) {
     const interval = clampInterval(value);
-    if (interval === this._poll.frequency.interval) {
+    if (interval === this.poll.frequency.interval) {
       return;
     }
-    this._poll.frequency = { ...this._poll.frequency, interval };
-  }
-
-  /** Whether the signed-in user holds a permission (e.g. `spaces:create`). */
-  can(permission: string): boolean {
-    return this._me?.permissions.includes(permission) ?? false;
+    this.poll.frequency = { ...this.poll.frequency, interval };
   }
 
   /** Whether the signed-in user may manage a space (owner or admin). */
   canManage(space: ISpace): boolean {
-    return space.role === 'owner' || (this._me?.is_admin ?? false);
-  }
-
-  /** Whether the model is disposed. */
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  /** Refresh now and resolve when the refresh has completed. */
-  async refresh(): Promise<void> {
-    if (this._isDisposed) {
-      return;
-    }
-    try {
-      await this._poll.refresh();
-      await this._poll.tick;
-    } catch (error) {
-      // The tick rejects only when the poll is disposed meanwhile.
-      if (!this._isDisposed) {
-        throw error;
-      }
-    }
+    return space.role === 'owner' || (this.me?.is_admin ?? false);
   }
 
   /** Create a space, then refresh. */
@@ -176,7 +96,7 @@ export class StudioModel implements IDisposable {
   async deleteSpace(name: string): Promise<void> {
     await deleteSpace(name, this.serverSettings);
     this._spaces = this._spaces.filter(space => space.name !== name);
-    this._changed.emit();
+    this.emitChanged();
     void this.refresh();
   }
 
@@ -207,74 +127,27 @@ export class StudioModel implements IDisposable {
     return listUsers(this.serverSettings);
   }
 
-  /** Stop polling and release the model. */
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._poll.dispose();
-    this._firstAttempt.resolve();
-    Signal.clearData(this);
-  }
-
-  private async _refresh(): Promise<void> {
-    try {
-      const [me, spaces] = await Promise.all([
-        getMe(this.serverSettings),
-        listSpaces(this.serverSettings)
-      ]);
-      if (this._isDisposed) {
-        return;
-      }
-      this._me = me;
-      this._spaces = sortSpaces(spaces);
-      this._error = null;
-    } catch (error) {
-      if (this._isDisposed) {
-        return;
-      }
-      this._error =
-        error instanceof StudioAPIError
-          ? error
-          : new StudioAPIError(0, String(error), null);
-      this._changed.emit();
-      // Reject so that the poll backs off.
-      throw error;
-    } finally {
-      this._firstAttempt.resolve();
-    }
-    this._changed.emit();
+  protected load(): PollingModel.ILoad {
+    return {
+      answer: listSpaces(this.serverSettings).then(spaces => () => {
+        this._spaces = sortSpaces(spaces);
+      })
+    };
   }
 
   private _upsert(space: ISpace): void {
     const others = this._spaces.filter(item => item.name !== space.name);
     this._spaces = sortSpaces([...others, space]);
-    this._changed.emit();
+    this.emitChanged();
   }
 
-  private _changed = new Signal<this, void>(this);
-  private _error: StudioAPIError | null = null;
-  private _firstAttempt = new PromiseDelegate<void>();
-  private _isDisposed = false;
-  private _isReady = false;
-  private _me: IMe | null = null;
-  private _poll: Poll;
-  private _ready: Promise<void>;
   private _spaces: ISpace[] = [];
 }
 
 /** A namespace for `StudioModel` statics. */
 export namespace StudioModel {
   /** The options of a studio model. */
-  export interface IOptions {
-    /** The server settings, `ServerConnection.makeSettings()` by default. */
-    serverSettings?: ServerConnection.ISettings;
-    /** The refresh interval in milliseconds, 10 s by default (min 2 s). */
-    refreshInterval?: number;
-    /** When the poll stands by, `'when-hidden'` by default. */
-    standby?: Poll.Standby | (() => boolean | Poll.Standby);
-  }
+  export type IOptions = PollingModel.IModelOptions;
 }
 
 function clampInterval(value: number): number {

@@ -9,25 +9,35 @@ import type { IMe, IMember, IPage, ISpace, IUser } from './api';
 const SHARING = ['private', 'shared'];
 const ROLES = ['viewer', 'editor', 'owner'];
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** An object with unknown properties, as decoded from JSON. */
+export type JSONObject = Record<string, unknown>;
+
+/** Whether a value is a plain object (not null, not an array). */
+export function isObject(value: unknown): value is JSONObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function assertObject(
+/** Throw unless `value` is a plain object; `what` names it in the error. */
+export function assertObject(
   value: unknown,
   what: string
-): asserts value is Record<string, unknown> {
+): asserts value is JSONObject {
   if (!isObject(value)) {
     throw new Error(`${what} is not an object`);
   }
+}
+
+/** Throw the error of a property that does not have the expected type. */
+export function fail(name: string, typeName: string): never {
+  throw new Error(`Property '${name}' is not of type '${typeName}'`);
 }
 
 /**
  * Check that `object[name]` is of `typeName` ('string', 'boolean', 'array'
  * of strings, or 'string|null'), and optionally one of `values`.
  */
-function validateProperty(
-  object: Record<string, unknown>,
+export function validateProperty(
+  object: JSONObject,
   name: string,
   typeName: 'string' | 'boolean' | 'string[]' | 'string|null',
   values?: readonly string[]
@@ -48,12 +58,63 @@ function validateProperty(
       valid = typeof value === typeName;
   }
   if (!valid) {
-    throw new Error(`Property '${name}' is not of type '${typeName}'`);
+    fail(name, typeName);
   }
   if (values && value !== null && !values.includes(value as string)) {
     throw new Error(
       `Property '${name}' is not one of ${JSON.stringify(values)}: ${JSON.stringify(value)}`
     );
+  }
+}
+
+/** Default a missing or null string to `fallback`, then check it is a string. */
+export function optionalString(
+  object: JSONObject,
+  name: string,
+  fallback: unknown = ''
+): void {
+  if (object[name] === undefined || object[name] === null) {
+    object[name] = fallback;
+  }
+  validateProperty(object, name, 'string');
+}
+
+/** Default a missing value to `null`, then check it is a string or null. */
+export function nullableString(
+  object: JSONObject,
+  name: string,
+  values?: readonly string[]
+): void {
+  if (object[name] === undefined) {
+    object[name] = null;
+  }
+  validateProperty(object, name, 'string|null', values);
+}
+
+/** Default a missing value to `null`, then check it is a number or null. */
+export function nullableNumber(object: JSONObject, name: string): void {
+  if (object[name] === undefined) {
+    object[name] = null;
+  }
+  if (object[name] !== null && typeof object[name] !== 'number') {
+    fail(name, 'number|null');
+  }
+}
+
+/** Default a missing or null map to `{}`, then check it is an object. */
+export function optionalMap(object: JSONObject, name: string): void {
+  if (object[name] === undefined || object[name] === null) {
+    object[name] = {};
+  }
+  if (!isObject(object[name])) {
+    fail(name, 'object');
+  }
+}
+
+/** Check that `object[name]` is an integer. */
+export function requireInteger(object: JSONObject, name: string): void {
+  if (!Number.isInteger(object[name])) {
+    fail(name, 'integer');
   }
 }
 
@@ -74,16 +135,10 @@ export function validateSpace(value: unknown): ISpace {
   validateProperty(value, 'name', 'string');
   validateProperty(value, 'sharing', 'string', SHARING);
   // The description may be missing or null on the wire: normalize to ''.
-  if (value.description === undefined || value.description === null) {
-    value.description = '';
-  }
-  validateProperty(value, 'description', 'string');
+  optionalString(value, 'description');
   validateProperty(value, 'owner', 'string');
   validateProperty(value, 'path', 'string');
-  if (value.role === undefined) {
-    value.role = null;
-  }
-  validateProperty(value, 'role', 'string|null', ROLES);
+  nullableString(value, 'role', ROLES);
   validateProperty(value, 'created_at', 'string');
   validateProperty(value, 'updated_at', 'string');
   return value as unknown as ISpace;
@@ -93,10 +148,7 @@ export function validateSpace(value: unknown): ISpace {
 export function validateMember(value: unknown): IMember {
   assertObject(value, 'A member');
   validateProperty(value, 'username', 'string');
-  if (value.display_name === undefined || value.display_name === null) {
-    value.display_name = value.username;
-  }
-  validateProperty(value, 'display_name', 'string');
+  optionalString(value, 'display_name', value.username);
   validateProperty(value, 'role', 'string', ROLES);
   return value as unknown as IMember;
 }
@@ -105,10 +157,7 @@ export function validateMember(value: unknown): IMember {
 export function validateUser(value: unknown): IUser {
   assertObject(value, 'A user');
   validateProperty(value, 'username', 'string');
-  if (value.display_name === undefined || value.display_name === null) {
-    value.display_name = value.username;
-  }
-  validateProperty(value, 'display_name', 'string');
+  optionalString(value, 'display_name', value.username);
   validateProperty(value, 'personas', 'string[]');
   validateProperty(value, 'created_at', 'string');
   return value as unknown as IUser;
@@ -123,10 +172,7 @@ export function validatePage<T>(
   if (!Array.isArray(value.items)) {
     throw new Error("Property 'items' is not an array");
   }
-  if (value.next === undefined) {
-    value.next = null;
-  }
-  validateProperty(value, 'next', 'string|null');
+  nullableString(value, 'next');
   return {
     items: value.items.map((item, index) => {
       try {

@@ -1,5 +1,8 @@
 // Browser tests run in Debian's Chromium (never a downloaded browser) against a studio server
-// that start-server.sh creates from scratch.
+// that start-server.sh creates from scratch on port $STUDIO_UI_PORT (8888 by default).
+const port = process.env.STUDIO_UI_PORT || '8888';
+const baseURL = `http://127.0.0.1:${port}`;
+
 module.exports = {
   testDir: './tests',
   timeout: 120000,
@@ -8,7 +11,7 @@ module.exports = {
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:8888',
+    baseURL,
     video: 'off',
     trace: 'off',
     viewport: { width: 1400, height: 900 },
@@ -28,7 +31,8 @@ module.exports = {
   },
   webServer: {
     command: 'bash ./start-server.sh',
-    url: 'http://127.0.0.1:8888/login',
+    env: { ...process.env, STUDIO_UI_PORT: port },
+    url: `${baseURL}/login`,
     timeout: 120000,
     reuseExistingServer: false,
     stdout: 'ignore',

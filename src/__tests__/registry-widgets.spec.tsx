@@ -1,11 +1,22 @@
 import * as React from 'react';
 import { act } from 'react';
-import { createRoot, Root } from 'react-dom/client';
 
+import type { IRegistryVersion } from '../registry/api';
 import { RegistryModel } from '../registry/model';
 import { chartPoints, MetricChart } from '../registry/widgets/chart';
 import { RegistryDialog, RegistryView } from '../registry/widgets/panel';
-import type { IRegistryVersion } from '../registry/api';
+import {
+  buttonByText,
+  byLabel,
+  click,
+  dialogNamed,
+  flush,
+  mountView,
+  MountedView,
+  queryButton,
+  setValue,
+  TestRoot
+} from './dom';
 import { FakeServer } from './fakeserver';
 import {
   makeAudit,
@@ -14,80 +25,6 @@ import {
   REGISTRY_ME,
   registryServer
 } from './registryfakes';
-
-(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
-
-/** Set the value of an input, textarea or select the way React notices. */
-function setValue(
-  element: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
-  value: string
-): void {
-  const proto = Object.getPrototypeOf(element);
-  Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(element, value);
-  element.dispatchEvent(
-    new Event(element instanceof HTMLSelectElement ? 'change' : 'input', {
-      bubbles: true
-    })
-  );
-}
-
-/** The element labelled `label` (by aria-label or a wrapping <label>). */
-function byLabel<T extends HTMLElement>(root: ParentNode, label: string): T {
-  const aria = root.querySelector<T>(`[aria-label="${label}"]`);
-  if (aria) {
-    return aria;
-  }
-  for (const node of Array.from(root.querySelectorAll('label'))) {
-    if (node.querySelector('span')?.textContent === label) {
-      return node.querySelector<T>('input, select, textarea')!;
-    }
-  }
-  throw new Error(`No element labelled ${label}`);
-}
-
-function buttonByText(root: ParentNode, text: string): HTMLButtonElement {
-  const button = Array.from(root.querySelectorAll('button')).find(
-    b => b.textContent === text
-  );
-  if (!button) {
-    throw new Error(`No button ${text}`);
-  }
-  return button;
-}
-
-function queryButton(root: ParentNode, text: string): HTMLButtonElement | null {
-  return (
-    Array.from(root.querySelectorAll('button')).find(
-      b => b.textContent === text
-    ) ?? null
-  );
-}
-
-/** The open dialog named `title`, or null. */
-function dialogNamed(title: string): HTMLElement | null {
-  for (const node of Array.from(
-    document.querySelectorAll<HTMLElement>('[role="dialog"]')
-  )) {
-    const id = node.getAttribute('aria-labelledby');
-    if (id && document.getElementById(id)?.textContent === title) {
-      return node;
-    }
-  }
-  return null;
-}
-
-async function flush(): Promise<void> {
-  await act(async () => {
-    await new Promise(resolve => setTimeout(resolve, 0));
-  });
-}
-
-async function click(element: HTMLElement): Promise<void> {
-  await act(async () => {
-    element.click();
-  });
-  await flush();
-}
 
 describe('MetricChart', () => {
   const versions = [
@@ -106,12 +43,9 @@ describe('MetricChart', () => {
   });
 
   it('renders an accessible SVG with one titled point per version', async () => {
-    const container = document.createElement('div');
-    const root = createRoot(container);
-    await act(async () => {
-      root.render(<MetricChart versions={versions} metric="loss" />);
-    });
-    const svg = container.querySelector('svg')!;
+    const root = new TestRoot();
+    await root.render(<MetricChart versions={versions} metric="loss" />);
+    const svg = root.container.querySelector('svg')!;
     expect(svg.getAttribute('role')).toBe('img');
     expect(svg.getAttribute('aria-label')).toBe('loss by version');
     const points = Array.from(svg.querySelectorAll('circle'));
@@ -127,54 +61,38 @@ describe('MetricChart', () => {
       /^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+ L[\d.]+,[\d.]+$/
     );
     expect(svg.textContent).toContain('Version');
-    act(() => root.unmount());
+    root.dispose();
   });
 
   it('says so when no version recorded the metric', async () => {
-    const container = document.createElement('div');
-    const root = createRoot(container);
-    await act(async () => {
-      root.render(<MetricChart versions={versions} metric="f1" />);
-    });
-    expect(container.querySelector('svg')).toBeNull();
-    expect(container.textContent).toContain('No version recorded f1');
-    act(() => root.unmount());
+    const root = new TestRoot();
+    await root.render(<MetricChart versions={versions} metric="f1" />);
+    expect(root.container.querySelector('svg')).toBeNull();
+    expect(root.container.textContent).toContain('No version recorded f1');
+    root.dispose();
   });
 });
 
 describe('RegistryView', () => {
   let model: RegistryModel;
-  let container: HTMLDivElement;
-  let root: Root;
-  let dialog: RegistryDialog;
+  let view: MountedView<RegistryDialog>;
+  let container: HTMLElement;
   let opened: string[];
-
-  const render = async () => {
-    await act(async () => {
-      root.render(
-        <RegistryView
-          model={model}
-          dialog={dialog}
-          onDialog={next => {
-            dialog = next;
-            void render();
-          }}
-          onOpenNotebook={path => opened.push(path)}
-        />
-      );
-    });
-  };
 
   const setup = async (server: FakeServer = registryServer()) => {
     model = new RegistryModel({ serverSettings: server.serverSettings });
     await model.ready;
-    container = document.createElement('div');
-    document.body.appendChild(container);
-    root = createRoot(container);
-    dialog = null;
     opened = [];
-    model.changed.connect(() => void render());
-    await render();
+    view = await mountView<RegistryDialog>((dialog, onDialog) => (
+      <RegistryView
+        model={model}
+        dialog={dialog}
+        onDialog={onDialog}
+        onOpenNotebook={path => opened.push(path)}
+      />
+    ));
+    container = view.container;
+    model.changed.connect(() => void view.update());
     return server;
   };
 
@@ -188,8 +106,7 @@ describe('RegistryView', () => {
   };
 
   afterEach(() => {
-    act(() => root.unmount());
-    container.remove();
+    view.dispose();
     model.dispose();
   });
 

@@ -1,100 +1,43 @@
 import * as React from 'react';
 import { act } from 'react';
-import { createRoot, Root } from 'react-dom/client';
 
 import type { ISpace } from '../api';
 import { StudioModel } from '../model';
 import { SpacesDialog, SpacesView } from '../widgets/spaces';
 import { UserHeaderView } from '../widgets/userheader';
+import {
+  buttonByText,
+  byLabel,
+  flush,
+  mountView,
+  MountedView,
+  setValue,
+  TestRoot
+} from './dom';
 import { makeSpace, ME, studioServer } from './fakeserver';
-
-(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
-
-/** Set the value of an input or select the way React notices. */
-function setValue(
-  element: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
-  value: string
-): void {
-  const proto = Object.getPrototypeOf(element);
-  Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(element, value);
-  element.dispatchEvent(
-    new Event(element instanceof HTMLSelectElement ? 'change' : 'input', {
-      bubbles: true
-    })
-  );
-}
-
-/** The element labelled `label` (by aria-label or a wrapping <label>). */
-function byLabel<T extends HTMLElement>(root: ParentNode, label: string): T {
-  const aria = root.querySelector<T>(`[aria-label="${label}"]`);
-  if (aria) {
-    return aria;
-  }
-  for (const node of Array.from(root.querySelectorAll('label'))) {
-    if (node.querySelector('span')?.textContent === label) {
-      return node.querySelector<T>('input, select, textarea')!;
-    }
-  }
-  throw new Error(`No element labelled ${label}`);
-}
-
-function buttonByText(root: ParentNode, text: string): HTMLButtonElement {
-  const button = Array.from(root.querySelectorAll('button')).find(
-    b => b.textContent === text
-  );
-  if (!button) {
-    throw new Error(`No button ${text}`);
-  }
-  return button;
-}
-
-async function flush(): Promise<void> {
-  await act(async () => {
-    await new Promise(resolve => setTimeout(resolve, 0));
-  });
-}
 
 describe('UserHeaderView', () => {
   it('renders the display name, username and personas', async () => {
-    const container = document.createElement('div');
-    const root = createRoot(container);
-    await act(async () => {
-      root.render(
-        <UserHeaderView me={{ ...ME, personas: ['admin', 'mlops'] }} />
-      );
-    });
+    const root = new TestRoot();
+    const container = root.container;
+    await root.render(
+      <UserHeaderView me={{ ...ME, personas: ['admin', 'mlops'] }} />
+    );
     expect(container.textContent).toContain('Alice Liddell');
     expect(container.textContent).toContain('@alice');
     const chips = Array.from(container.querySelectorAll('li')).map(
       li => li.textContent
     );
     expect(chips).toEqual(['admin', 'mlops']);
-    act(() => root.unmount());
+    root.dispose();
   });
 });
 
 describe('SpacesView', () => {
   let model: StudioModel;
-  let container: HTMLDivElement;
-  let root: Root;
-  let dialog: SpacesDialog;
+  let view: MountedView<SpacesDialog>;
+  let container: HTMLElement;
   let opened: ISpace[];
-
-  const render = async () => {
-    await act(async () => {
-      root.render(
-        <SpacesView
-          model={model}
-          dialog={dialog}
-          onDialog={next => {
-            dialog = next;
-            void render();
-          }}
-          onOpen={space => opened.push(space)}
-        />
-      );
-    });
-  };
 
   const setup = async (
     server = studioServer([
@@ -104,18 +47,21 @@ describe('SpacesView', () => {
   ) => {
     model = new StudioModel({ serverSettings: server.serverSettings });
     await model.ready;
-    container = document.createElement('div');
-    document.body.appendChild(container);
-    root = createRoot(container);
-    dialog = null;
     opened = [];
-    await render();
+    view = await mountView<SpacesDialog>((dialog, onDialog) => (
+      <SpacesView
+        model={model}
+        dialog={dialog}
+        onDialog={onDialog}
+        onOpen={space => opened.push(space)}
+      />
+    ));
+    container = view.container;
     return server;
   };
 
   afterEach(() => {
-    act(() => root.unmount());
-    container.remove();
+    view.dispose();
     model.dispose();
   });
 

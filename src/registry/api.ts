@@ -7,7 +7,13 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 
-import { IPage, requestAPI, StudioAPIError } from '../api';
+import {
+  jsonRequest,
+  pathSegment,
+  requestChecked,
+  requestDelete,
+  requestPage
+} from '../api';
 import * as validate from './validate';
 
 /** The status of a model version. */
@@ -142,73 +148,53 @@ export const VERSIONS_PAGE_SIZE = 500;
 /** The most pages of versions fetched for one group. */
 export const MAX_VERSION_PAGES = 20;
 
-function checked<T>(
-  endpoint: string,
-  data: unknown,
-  validator: (value: unknown) => T
-): T {
-  try {
-    return validator(data);
-  } catch (error) {
-    throw new StudioAPIError(
-      200,
-      `Malformed answer from ${endpoint}: ${(error as Error).message}`,
-      'invalid-response'
-    );
-  }
-}
-
-function segment(value: string | number): string {
-  return encodeURIComponent(String(value));
-}
-
-function json(method: string, body?: unknown): RequestInit {
-  return body === undefined
-    ? { method }
-    : { method, body: JSON.stringify(body) };
-}
-
 function groupPath(group: string): string {
-  return `registry/groups/${segment(group)}`;
+  return `registry/groups/${pathSegment(group)}`;
+}
+
+function versionPath(group: string, ref: number | string): string {
+  return `${groupPath(group)}/versions/${pathSegment(ref)}`;
 }
 
 /** `GET /registry/groups`: every model package group. */
 export async function listGroups(
   serverSettings?: ServerConnection.ISettings
 ): Promise<IRegistryGroup[]> {
-  const endpoint = 'registry/groups';
-  const data = await requestAPI<unknown>(endpoint, serverSettings);
-  return checked(endpoint, data, value =>
-    validate.validateRegistryPage(value, validate.validateGroup)
-  ).items;
+  const page = await requestPage(
+    'registry/groups',
+    validate.validateGroup,
+    serverSettings
+  );
+  return page.items;
 }
 
 /** `GET /registry/groups/{group}`: one group. */
-export async function getGroup(
+export function getGroup(
   group: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IRegistryGroup> {
-  const endpoint = groupPath(group);
-  const data = await requestAPI<unknown>(endpoint, serverSettings);
-  return checked(endpoint, data, validate.validateGroup);
+  return requestChecked(
+    groupPath(group),
+    validate.validateGroup,
+    serverSettings
+  );
 }
 
 /** `POST /registry/groups`: create a group. */
-export async function createGroup(
+export function createGroup(
   group: INewGroup,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IRegistryGroup> {
-  const endpoint = 'registry/groups';
   const body: INewGroup = { name: group.name };
   if (group.description) {
     body.description = group.description;
   }
-  const data = await requestAPI<unknown>(
-    endpoint,
+  return requestChecked(
+    'registry/groups',
+    validate.validateGroup,
     serverSettings,
-    json('POST', body)
+    jsonRequest('POST', body)
   );
-  return checked(endpoint, data, validate.validateGroup);
 }
 
 /**
@@ -226,9 +212,10 @@ export async function listVersions(
     const query: string =
       `?limit=${VERSIONS_PAGE_SIZE}` +
       (after === null ? '' : `&after=${encodeURIComponent(after)}`);
-    const data = await requestAPI<unknown>(endpoint + query, serverSettings);
-    const answer: IPage<IRegistryVersion> = checked(endpoint, data, value =>
-      validate.validateRegistryPage(value, validate.validateVersion)
+    const answer = await requestPage(
+      endpoint + query,
+      validate.validateVersion,
+      serverSettings
     );
     versions.push(...answer.items);
     after = answer.next;
@@ -240,34 +227,35 @@ export async function listVersions(
 }
 
 /** `GET /registry/groups/{group}/versions/{ref}`: a version by number or alias. */
-export async function getVersion(
+export function getVersion(
   group: string,
   ref: number | string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IRegistryVersion> {
-  const endpoint = `${groupPath(group)}/versions/${segment(ref)}`;
-  const data = await requestAPI<unknown>(endpoint, serverSettings);
-  return checked(endpoint, data, validate.validateVersion);
+  return requestChecked(
+    versionPath(group, ref),
+    validate.validateVersion,
+    serverSettings
+  );
 }
 
 /**
  * `POST /registry/groups/{group}/versions/{ref}/status`: approve, reject or
  * send back to pending, with a required comment.
  */
-export async function setVersionStatus(
+export function setVersionStatus(
   group: string,
   ref: number | string,
   status: VersionStatus,
   comment: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IRegistryVersion> {
-  const endpoint = `${groupPath(group)}/versions/${segment(ref)}/status`;
-  const data = await requestAPI<unknown>(
-    endpoint,
+  return requestChecked(
+    `${versionPath(group, ref)}/status`,
+    validate.validateVersion,
     serverSettings,
-    json('POST', { status, comment })
+    jsonRequest('POST', { status, comment })
   );
-  return checked(endpoint, data, validate.validateVersion);
 }
 
 /** `GET /registry/groups/{group}/versions/{ref}/audit`: the audit trail. */
@@ -276,38 +264,37 @@ export async function getAudit(
   ref: number | string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IAuditEntry[]> {
-  const endpoint = `${groupPath(group)}/versions/${segment(ref)}/audit`;
-  const data = await requestAPI<unknown>(endpoint, serverSettings);
-  return checked(endpoint, data, value =>
-    validate.validateRegistryPage(value, validate.validateAuditEntry)
-  ).items;
+  const page = await requestPage(
+    `${versionPath(group, ref)}/audit`,
+    validate.validateAuditEntry,
+    serverSettings
+  );
+  return page.items;
 }
 
 /** `PUT /registry/groups/{group}/aliases/{alias}`: point an alias at a version. */
-export async function setAlias(
+export function setAlias(
   group: string,
   alias: string,
   version: number,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IRegistryVersion> {
-  const endpoint = `${groupPath(group)}/aliases/${segment(alias)}`;
-  const data = await requestAPI<unknown>(
-    endpoint,
+  return requestChecked(
+    `${groupPath(group)}/aliases/${pathSegment(alias)}`,
+    validate.validateVersion,
     serverSettings,
-    json('PUT', { version })
+    jsonRequest('PUT', { version })
   );
-  return checked(endpoint, data, validate.validateVersion);
 }
 
 /** `DELETE /registry/groups/{group}/aliases/{alias}`: remove an alias. */
-export async function deleteAlias(
+export function deleteAlias(
   group: string,
   alias: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<void> {
-  await requestAPI<void>(
-    `${groupPath(group)}/aliases/${segment(alias)}`,
-    serverSettings,
-    json('DELETE')
+  return requestDelete(
+    `${groupPath(group)}/aliases/${pathSegment(alias)}`,
+    serverSettings
   );
 }

@@ -2,13 +2,8 @@
  * The registry model: the groups, the selected group's versions and the
  * selected version's audit trail, kept fresh by a poll.
  */
-import { ServerConnection } from '@jupyterlab/services';
-import { PromiseDelegate } from '@lumino/coreutils';
-import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
-import { ISignal, Signal } from '@lumino/signaling';
-
-import { getMe, IMe, StudioAPIError } from '../api';
+import { StudioAPIError } from '../api';
+import { DEFAULT_REFRESH_INTERVAL, PollingModel } from '../polling';
 import {
   createGroup,
   deleteAlias,
@@ -26,21 +21,12 @@ import {
 } from './api';
 
 /** The default refresh interval, in milliseconds. */
-export const REGISTRY_REFRESH_INTERVAL = 10 * 1000;
-
-/** The longest back-off after repeated errors, in milliseconds. */
-const MAX_BACKOFF = 5 * 60 * 1000;
+export const REGISTRY_REFRESH_INTERVAL = DEFAULT_REFRESH_INTERVAL;
 
 /** The permissions the registry panel checks. */
 export namespace RegistryPermissions {
   export const groups = 'registry:groups';
   export const approve = 'registry:approve';
-}
-
-function asAPIError(error: unknown): StudioAPIError {
-  return error instanceof StudioAPIError
-    ? error
-    : new StudioAPIError(0, String(error), null);
 }
 
 /**
@@ -52,60 +38,9 @@ function asAPIError(error: unknown): StudioAPIError {
  * errors and stands by as its `standby` option says (when the page is hidden
  * by default; the plugin also stands by while the panel is hidden).
  */
-export class RegistryModel implements IDisposable {
+export class RegistryModel extends PollingModel {
   constructor(options: RegistryModel.IOptions = {}) {
-    this.serverSettings =
-      options.serverSettings ?? ServerConnection.makeSettings();
-    const poll = new Poll({
-      auto: false,
-      factory: () => this._refresh(),
-      frequency: {
-        interval: options.refreshInterval ?? REGISTRY_REFRESH_INTERVAL,
-        backoff: true,
-        max: MAX_BACKOFF
-      },
-      name: 'jupyter-mlops-studio:RegistryModel#refresh',
-      standby: options.standby ?? 'when-hidden'
-    });
-    this._poll = poll;
-    this._ready = (async () => {
-      await poll.start();
-      await this._firstAttempt.promise;
-      this._isReady = true;
-    })();
-  }
-
-  /** The server settings used for every request. */
-  readonly serverSettings: ServerConnection.ISettings;
-
-  /** A promise resolved after the first refresh attempt. */
-  get ready(): Promise<void> {
-    return this._ready;
-  }
-
-  /** Whether the first refresh attempt has completed. */
-  get isReady(): boolean {
-    return this._isReady;
-  }
-
-  /** Emitted after a refresh, a selection change or a change made here. */
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  /** Whether the model is disposed. */
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  /** The signed-in user, `null` until loaded. */
-  get me(): IMe | null {
-    return this._me;
-  }
-
-  /** Whether the signed-in user holds a permission (e.g. `registry:approve`). */
-  can(permission: string): boolean {
-    return this._me?.permissions.includes(permission) ?? false;
+    super({ ...options, name: 'jupyter-mlops-studio:RegistryModel#refresh' });
   }
 
   /** Every group, sorted by name. */
@@ -122,7 +57,7 @@ export class RegistryModel implements IDisposable {
       return;
     }
     this._filter = value;
-    this._changed.emit();
+    this.emitChanged();
   }
 
   /** The groups whose name contains the filter (case-insensitive). */
@@ -134,11 +69,6 @@ export class RegistryModel implements IDisposable {
     return this._groups.filter(group =>
       group.name.toLowerCase().includes(needle)
     );
-  }
-
-  /** The error of the last refresh, `null` when it succeeded. */
-  get error(): StudioAPIError | null {
-    return this._error;
   }
 
   /** The name of the selected group, `null` when none is. */
@@ -178,7 +108,7 @@ export class RegistryModel implements IDisposable {
       return;
     }
     this._metric = value;
-    this._changed.emit();
+    this.emitChanged();
   }
 
   /** The number of the selected version, `null` when none is. */
@@ -207,7 +137,7 @@ export class RegistryModel implements IDisposable {
     this._versions = null;
     this._selectedVersion = null;
     this._audit = null;
-    this._changed.emit();
+    this.emitChanged();
     return this.refresh();
   }
 
@@ -218,24 +148,8 @@ export class RegistryModel implements IDisposable {
     }
     this._selectedVersion = version;
     this._audit = null;
-    this._changed.emit();
+    this.emitChanged();
     return this.refresh();
-  }
-
-  /** Refresh now and resolve when the refresh has completed. */
-  async refresh(): Promise<void> {
-    if (this._isDisposed) {
-      return;
-    }
-    try {
-      await this._poll.refresh();
-      await this._poll.tick;
-    } catch (error) {
-      // The tick rejects only when the poll is disposed meanwhile.
-      if (!this._isDisposed) {
-        throw error;
-      }
-    }
   }
 
   /** Create a group, select it and refresh. */
@@ -267,7 +181,7 @@ export class RegistryModel implements IDisposable {
       this.serverSettings
     );
     this._replaceVersion(updated);
-    this._changed.emit();
+    this.emitChanged();
     await this.refresh();
     return updated;
   }
@@ -277,7 +191,7 @@ export class RegistryModel implements IDisposable {
     const group = this._requireGroup();
     const updated = await setAlias(group, alias, version, this.serverSettings);
     this._replaceVersion(updated);
-    this._changed.emit();
+    this.emitChanged();
     await this.refresh();
     return updated;
   }
@@ -287,17 +201,6 @@ export class RegistryModel implements IDisposable {
     const group = this._requireGroup();
     await deleteAlias(group, alias, this.serverSettings);
     await this.refresh();
-  }
-
-  /** Stop polling and release the model. */
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._poll.dispose();
-    this._firstAttempt.resolve();
-    Signal.clearData(this);
   }
 
   private _requireGroup(): string {
@@ -322,26 +225,18 @@ export class RegistryModel implements IDisposable {
     );
   }
 
-  private async _refresh(): Promise<void> {
-    const generation = ++this._generation;
+  protected load(): PollingModel.ILoad {
     const group = this._selectedGroup;
     const version = this._selectedVersion;
-    try {
-      const [me, groups, versions, audit] = await Promise.all([
-        getMe(this.serverSettings),
-        listGroups(this.serverSettings),
-        group === null
-          ? Promise.resolve(null)
-          : listVersions(group, this.serverSettings),
-        group === null || version === null
-          ? Promise.resolve(null)
-          : getAudit(group, version, this.serverSettings)
-      ]);
-      // Drop the answer when disposed, or when a later refresh has started.
-      if (this._isDisposed || generation !== this._generation) {
-        return;
-      }
-      this._me = me;
+    const answer = Promise.all([
+      listGroups(this.serverSettings),
+      group === null
+        ? Promise.resolve(null)
+        : listVersions(group, this.serverSettings),
+      group === null || version === null
+        ? Promise.resolve(null)
+        : getAudit(group, version, this.serverSettings)
+    ]).then(([groups, versions, audit]) => () => {
       this._groups = sortGroups(groups);
       if (group === this._selectedGroup) {
         this._versions = versions;
@@ -349,37 +244,21 @@ export class RegistryModel implements IDisposable {
           this._audit = audit;
         }
       }
-      this._error = null;
-    } catch (error) {
-      if (this._isDisposed || generation !== this._generation) {
-        return;
+    });
+    return {
+      answer,
+      failed: () => {
+        if (group === this._selectedGroup && this._versions === null) {
+          this._versions = [];
+        }
       }
-      this._error = asAPIError(error);
-      if (group === this._selectedGroup && this._versions === null) {
-        this._versions = [];
-      }
-      this._changed.emit();
-      // Reject so that the poll backs off.
-      throw error;
-    } finally {
-      this._firstAttempt.resolve();
-    }
-    this._changed.emit();
+    };
   }
 
   private _audit: IAuditEntry[] | null = null;
-  private _changed = new Signal<this, void>(this);
-  private _error: StudioAPIError | null = null;
   private _filter = '';
-  private _firstAttempt = new PromiseDelegate<void>();
-  private _generation = 0;
   private _groups: IRegistryGroup[] = [];
-  private _isDisposed = false;
-  private _isReady = false;
-  private _me: IMe | null = null;
   private _metric: string | null = null;
-  private _poll: Poll;
-  private _ready: Promise<void>;
   private _selectedGroup: string | null = null;
   private _selectedVersion: number | null = null;
   private _versions: IRegistryVersion[] | null = null;
@@ -388,14 +267,7 @@ export class RegistryModel implements IDisposable {
 /** A namespace for `RegistryModel` statics. */
 export namespace RegistryModel {
   /** The options of a registry model. */
-  export interface IOptions {
-    /** The server settings, `ServerConnection.makeSettings()` by default. */
-    serverSettings?: ServerConnection.ISettings;
-    /** The refresh interval in milliseconds, 10 s by default. */
-    refreshInterval?: number;
-    /** When the poll stands by, `'when-hidden'` by default. */
-    standby?: Poll.Standby | (() => boolean | Poll.Standby);
-  }
+  export type IOptions = PollingModel.IModelOptions;
 }
 
 /**

@@ -11,41 +11,26 @@ import type { StudioModel } from '../model';
 import {
   ADD_MEMBER_CLASS,
   BUTTON_CLASS,
-  DANGER_BUTTON_CLASS,
-  DIALOG_BUTTONS_CLASS,
   EMPTY_CLASS,
-  ERROR_CLASS,
-  FIELD_CLASS,
-  INPUT_CLASS,
   MEMBER_ITEM_CLASS,
   MEMBER_LIST_CLASS,
-  PRIMARY_BUTTON_CLASS,
   SUGGESTIONS_CLASS
 } from './classes';
+import {
+  DialogButtons,
+  ErrorMessage,
+  FormDialog,
+  InlineForm,
+  NewItemDialog,
+  Select,
+  SelectField,
+  TextField,
+  useAction
+} from './form';
 import { Modal } from './modal';
 
-const ROLES: SpaceRole[] = ['viewer', 'editor', 'owner'];
-
-/** The message of an error, for display. */
-function messageOf(error: unknown): string {
-  if (error instanceof Error) {
-    return error.message;
-  }
-  return String(error);
-}
-
-/** An inline error message. */
-function ErrorMessage(props: { error: unknown }): JSX.Element | null {
-  if (props.error === null || props.error === undefined) {
-    return null;
-  }
-  const reason = (props.error as { reason?: string | null }).reason;
-  return (
-    <p className={ERROR_CLASS} role="alert" data-reason={reason ?? undefined}>
-      {messageOf(props.error)}
-    </p>
-  );
-}
+const ROLES: ReadonlyArray<SpaceRole> = ['viewer', 'editor', 'owner'];
+const SHARINGS: ReadonlyArray<Sharing> = ['private', 'shared'];
 
 /** The properties of the new-space dialog. */
 export interface INewSpaceDialogProps {
@@ -57,88 +42,29 @@ export interface INewSpaceDialogProps {
 
 /** A dialog creating a space: name, sharing and description. */
 export function NewSpaceDialog(props: INewSpaceDialogProps): JSX.Element {
-  const { model, onClose, onCreated } = props;
-  const [name, setName] = React.useState('');
+  const { model, onCreated } = props;
   const [sharing, setSharing] = React.useState<Sharing>('private');
-  const [description, setDescription] = React.useState('');
-  const [busy, setBusy] = React.useState(false);
-  const [error, setError] = React.useState<unknown>(null);
 
-  const onSubmit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    if (busy) {
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const space = await model.createSpace({
-        name: name.trim(),
-        sharing,
-        description
-      });
-      onCreated?.(space);
-      onClose();
-    } catch (reason) {
-      setError(reason);
-      setBusy(false);
-    }
+  const create = async (name: string, description: string) => {
+    const space = await model.createSpace({ name, sharing, description });
+    onCreated?.(space);
   };
 
   return (
-    <Modal title="New space" onClose={onClose}>
-      <form onSubmit={onSubmit} aria-label="New space">
-        <label className={FIELD_CLASS}>
-          <span>Space name</span>
-          <input
-            className={INPUT_CLASS}
-            type="text"
-            name="name"
-            value={name}
-            required
-            autoComplete="off"
-            spellCheck={false}
-            data-autofocus
-            onChange={event => setName(event.target.value)}
-          />
-        </label>
-        <label className={FIELD_CLASS}>
-          <span>Sharing</span>
-          <select
-            className={INPUT_CLASS}
-            name="sharing"
-            value={sharing}
-            onChange={event => setSharing(event.target.value as Sharing)}
-          >
-            <option value="private">private</option>
-            <option value="shared">shared</option>
-          </select>
-        </label>
-        <label className={FIELD_CLASS}>
-          <span>Description</span>
-          <textarea
-            className={INPUT_CLASS}
-            name="description"
-            rows={3}
-            value={description}
-            onChange={event => setDescription(event.target.value)}
-          />
-        </label>
-        <ErrorMessage error={error} />
-        <div className={DIALOG_BUTTONS_CLASS}>
-          <button type="button" className={BUTTON_CLASS} onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className={PRIMARY_BUTTON_CLASS}
-            disabled={busy || !name.trim()}
-          >
-            Create
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <NewItemDialog
+      title="New space"
+      nameLabel="Space name"
+      onCreate={create}
+      onClose={props.onClose}
+    >
+      <SelectField
+        label="Sharing"
+        name="sharing"
+        value={sharing}
+        options={SHARINGS}
+        onChange={setSharing}
+      />
+    </NewItemDialog>
   );
 }
 
@@ -153,59 +79,27 @@ export interface IDeleteSpaceDialogProps {
 export function DeleteSpaceDialog(props: IDeleteSpaceDialogProps): JSX.Element {
   const { model, space, onClose } = props;
   const [confirm, setConfirm] = React.useState('');
-  const [busy, setBusy] = React.useState(false);
-  const [error, setError] = React.useState<unknown>(null);
-
-  const onSubmit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    if (busy || confirm !== space.name) {
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await model.deleteSpace(space.name);
-      onClose();
-    } catch (reason) {
-      setError(reason);
-      setBusy(false);
-    }
-  };
 
   return (
-    <Modal title={`Delete space ${space.name}`} onClose={onClose}>
-      <form onSubmit={onSubmit}>
-        <p>
-          This deletes the space <strong>{space.name}</strong> and every file in
-          it. This cannot be undone.
-        </p>
-        <label className={FIELD_CLASS}>
-          <span>Type {space.name} to confirm</span>
-          <input
-            className={INPUT_CLASS}
-            type="text"
-            value={confirm}
-            autoComplete="off"
-            spellCheck={false}
-            data-autofocus
-            onChange={event => setConfirm(event.target.value)}
-          />
-        </label>
-        <ErrorMessage error={error} />
-        <div className={DIALOG_BUTTONS_CLASS}>
-          <button type="button" className={BUTTON_CLASS} onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className={DANGER_BUTTON_CLASS}
-            disabled={busy || confirm !== space.name}
-          >
-            Delete space
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog
+      title={`Delete space ${space.name}`}
+      submitLabel="Delete space"
+      danger
+      valid={confirm === space.name}
+      onSubmit={() => model.deleteSpace(space.name)}
+      onClose={onClose}
+    >
+      <p>
+        This deletes the space <strong>{space.name}</strong> and every file in
+        it. This cannot be undone.
+      </p>
+      <TextField
+        label={`Type ${space.name} to confirm`}
+        value={confirm}
+        initialFocus
+        onChange={setConfirm}
+      />
+    </FormDialog>
   );
 }
 
@@ -226,8 +120,7 @@ export function MembersDialog(props: IMembersDialogProps): JSX.Element {
   const [users, setUsers] = React.useState<IUser[]>([]);
   const [username, setUsername] = React.useState('');
   const [role, setRole] = React.useState<SpaceRole>('viewer');
-  const [busy, setBusy] = React.useState(false);
-  const [error, setError] = React.useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const mounted = React.useRef(true);
 
   const load = React.useCallback(async () => {
@@ -242,7 +135,7 @@ export function MembersDialog(props: IMembersDialogProps): JSX.Element {
         setError(reason);
       }
     }
-  }, [model, space.name]);
+  }, [model, space.name, setError]);
 
   React.useEffect(() => {
     mounted.current = true;
@@ -257,32 +150,15 @@ export function MembersDialog(props: IMembersDialogProps): JSX.Element {
     };
   }, [load, model]);
 
-  const run = async (action: () => Promise<unknown>): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    try {
+  const change = (action: () => Promise<unknown>): Promise<boolean> =>
+    run(async () => {
       await action();
       await load();
-      return true;
-    } catch (reason) {
-      if (mounted.current) {
-        setError(reason);
-      }
-      return false;
-    } finally {
-      if (mounted.current) {
-        setBusy(false);
-      }
-    }
-  };
+    });
 
-  const onAdd = async (event: React.FormEvent) => {
-    event.preventDefault();
+  const add = async () => {
     const name = username.trim();
-    if (!name || busy) {
-      return;
-    }
-    if (await run(() => model.setMember(space.name, name, role))) {
+    if (await change(() => model.setMember(space.name, name, role))) {
       setUsername('');
     }
   };
@@ -319,31 +195,24 @@ export function MembersDialog(props: IMembersDialogProps): JSX.Element {
                 {member.display_name || member.username}{' '}
                 <small>@{member.username}</small>
               </span>
-              <select
-                className={INPUT_CLASS}
-                aria-label={`Access level of ${member.username}`}
+              <Select
+                label={`Access level of ${member.username}`}
                 value={member.role}
+                options={ROLES}
                 disabled={busy}
-                onChange={event => {
-                  const next = event.target.value as SpaceRole;
-                  void run(() =>
+                onChange={next =>
+                  void change(() =>
                     model.setMember(space.name, member.username, next)
-                  );
-                }}
-              >
-                {ROLES.map(item => (
-                  <option key={item} value={item}>
-                    {item}
-                  </option>
-                ))}
-              </select>
+                  )
+                }
+              />
               <button
                 type="button"
                 className={BUTTON_CLASS}
                 aria-label={`Remove ${member.username}`}
                 disabled={busy}
                 onClick={() =>
-                  void run(() =>
+                  void change(() =>
                     model.removeMember(space.name, member.username)
                   )
                 }
@@ -354,41 +223,26 @@ export function MembersDialog(props: IMembersDialogProps): JSX.Element {
           ))}
         </ul>
       )}
-      <form className={ADD_MEMBER_CLASS} onSubmit={onAdd}>
-        <label className={FIELD_CLASS}>
-          <span>Username</span>
-          <input
-            className={INPUT_CLASS}
-            type="text"
-            value={username}
-            autoComplete="off"
-            spellCheck={false}
-            data-autofocus
-            onChange={event => setUsername(event.target.value)}
-          />
-        </label>
-        <label className={FIELD_CLASS}>
-          <span>Role</span>
-          <select
-            className={INPUT_CLASS}
-            value={role}
-            onChange={event => setRole(event.target.value as SpaceRole)}
-          >
-            {ROLES.map(item => (
-              <option key={item} value={item}>
-                {item}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="submit"
-          className={PRIMARY_BUTTON_CLASS}
-          disabled={busy || !username.trim()}
-        >
-          Add member
-        </button>
-      </form>
+      <InlineForm
+        className={ADD_MEMBER_CLASS}
+        submitLabel="Add member"
+        primary
+        disabled={busy || !username.trim()}
+        onSubmit={() => void add()}
+      >
+        <TextField
+          label="Username"
+          value={username}
+          initialFocus
+          onChange={setUsername}
+        />
+        <SelectField
+          label="Role"
+          value={role}
+          options={ROLES}
+          onChange={setRole}
+        />
+      </InlineForm>
       {suggestions.length > 0 && (
         <ul className={SUGGESTIONS_CLASS} aria-label="Matching users">
           {suggestions.map(user => (
@@ -406,11 +260,7 @@ export function MembersDialog(props: IMembersDialogProps): JSX.Element {
         </ul>
       )}
       <ErrorMessage error={error} />
-      <div className={DIALOG_BUTTONS_CLASS}>
-        <button type="button" className={BUTTON_CLASS} onClick={onClose}>
-          Close
-        </button>
-      </div>
+      <DialogButtons onClose={onClose} closeLabel="Close" />
     </Modal>
   );
 }

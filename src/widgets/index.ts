@@ -1,5 +1,7 @@
 export * from './classes';
+export * from './dialoghost';
 export * from './dialogs';
+export * from './form';
 export * from './icons';
 export * from './modal';
 export * from './panel';

@@ -1,8 +1,6 @@
 /**
  * The spaces section: private and shared spaces with their actions.
  */
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
-import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
 import type { ISpace } from '../api';
@@ -11,7 +9,6 @@ import {
   BUTTON_CLASS,
   DANGER_BUTTON_CLASS,
   EMPTY_CLASS,
-  ERROR_CLASS,
   PRIMARY_BUTTON_CLASS,
   SPACE_ACTIONS_CLASS,
   SPACE_DESCRIPTION_CLASS,
@@ -21,9 +18,12 @@ import {
   SPACE_META_CLASS,
   SPACE_NAME_CLASS,
   SPACES_CLASS,
-  SPACES_TOOLBAR_CLASS
+  SPACES_TOOLBAR_CLASS,
+  SUBHEADING_CLASS
 } from './classes';
+import { DialogHostWidget } from './dialoghost';
 import { DeleteSpaceDialog, MembersDialog, NewSpaceDialog } from './dialogs';
+import { ErrorMessage } from './form';
 
 /** The dialog the spaces section shows, if any. */
 export type SpacesDialog =
@@ -126,7 +126,9 @@ function SpaceGroup(props: ISpaceGroupProps): JSX.Element {
   const headingId = `jp-MlopsStudio-${title.toLowerCase()}-heading`;
   return (
     <section className={SPACE_GROUP_CLASS} aria-labelledby={headingId}>
-      <h3 id={headingId}>{title}</h3>
+      <h3 id={headingId} className={SUBHEADING_CLASS}>
+        {title}
+      </h3>
       {spaces.length === 0 ? (
         <p className={EMPTY_CLASS}>{empty}</p>
       ) : (
@@ -176,15 +178,7 @@ export function SpacesView(props: ISpacesViewProps): JSX.Element {
           </button>
         )}
       </div>
-      {model.error && (
-        <p
-          className={ERROR_CLASS}
-          role="alert"
-          data-reason={model.error.reason ?? undefined}
-        >
-          {model.error.message}
-        </p>
-      )}
+      <ErrorMessage error={model.error} />
       {!model.isReady ? (
         <p aria-busy="true">Loading spaces…</p>
       ) : (
@@ -222,58 +216,24 @@ export function SpacesView(props: ISpacesViewProps): JSX.Element {
  * A widget rendering the spaces section; commands open its dialogs through
  * `openDialog()`.
  */
-export class SpacesWidget extends ReactWidget {
+export class SpacesWidget extends DialogHostWidget<StudioModel, SpacesDialog> {
   constructor(options: SpacesWidget.IOptions) {
-    super();
-    this.model = options.model;
+    super(options.model);
     this._onOpen = options.onOpen;
     this.addClass(SPACES_CLASS + '-widget');
   }
 
-  readonly model: StudioModel;
-
-  /** The open dialog, if any. */
-  get dialog(): SpacesDialog {
-    return this._dialog;
-  }
-
-  /** Emitted when a dialog opens or closes. */
-  get dialogChanged(): ISignal<this, SpacesDialog> {
-    return this._dialogChanged;
-  }
-
-  /** Open a dialog (or close it with `null`). */
-  openDialog(dialog: SpacesDialog): void {
-    this._dialog = dialog;
-    this._dialogChanged.emit(dialog);
-    this.update();
-  }
-
-  render(): JSX.Element {
+  protected renderView(dialog: SpacesDialog): JSX.Element {
     return (
-      <UseSignal signal={this.model.changed} initialSender={this.model}>
-        {() => (
-          <SpacesView
-            model={this.model}
-            dialog={this._dialog}
-            onDialog={dialog => this.openDialog(dialog)}
-            onOpen={this._onOpen}
-          />
-        )}
-      </UseSignal>
+      <SpacesView
+        model={this.model}
+        dialog={dialog}
+        onDialog={next => this.openDialog(next)}
+        onOpen={this._onOpen}
+      />
     );
   }
 
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    Signal.clearData(this);
-    super.dispose();
-  }
-
-  private _dialog: SpacesDialog = null;
-  private _dialogChanged = new Signal<this, SpacesDialog>(this);
   private _onOpen?: (space: ISpace) => void;
 }
 

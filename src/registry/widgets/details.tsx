@@ -8,9 +8,15 @@ import {
   BUTTON_CLASS,
   DANGER_BUTTON_CLASS,
   EMPTY_CLASS,
-  INPUT_CLASS,
-  PRIMARY_BUTTON_CLASS
+  PRIMARY_BUTTON_CLASS,
+  SUBHEADING_CLASS
 } from '../../widgets/classes';
+import {
+  ErrorMessage,
+  InlineForm,
+  TextInput,
+  useAction
+} from '../../widgets/form';
 import type { IAuditEntry, IRegistryVersion } from '../api';
 import { notebookPath } from '../model';
 import { formatMetric } from './chart';
@@ -26,25 +32,30 @@ import {
   MODEL_CARD_CLASS,
   SECTION_TITLE_CLASS
 } from './classes';
-import { ErrorMessage } from './dialogs';
-import { DateText, StatusBadge } from './versions';
+import { REVIEW_VERBS, ReviewStatus } from './dialogs';
+import { AliasChips, DateText, StatusBadge } from './versions';
 
 /** A JSON value shown compactly. */
 function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** A definition list of a map, or a placeholder when it is empty. */
-function MapList(props: {
+/**
+ * A definition list of entries (after `children`, more entries rendered by
+ * the caller), or a placeholder when there are none.
+ */
+function EntryList(props: {
   label: string;
-  value: Record<string, unknown>;
+  entries: ReadonlyArray<[string, unknown]>;
+  children?: React.ReactNode;
 }): JSX.Element {
-  const entries = Object.entries(props.value);
-  if (entries.length === 0) {
+  const { entries, children } = props;
+  if (entries.length === 0 && !children) {
     return <p className={EMPTY_CLASS}>None.</p>;
   }
   return (
     <dl className={DETAILS_GRID_CLASS} aria-label={props.label}>
+      {children}
       {entries.map(([key, value]) => (
         <React.Fragment key={key}>
           <dt>{key}</dt>
@@ -66,21 +77,11 @@ interface IAliasFormProps {
 function AliasForm(props: IAliasFormProps): JSX.Element {
   const { version, onSetAlias, onDeleteAlias } = props;
   const [alias, setAlias] = React.useState('');
-  const [busy, setBusy] = React.useState(false);
-  const [error, setError] = React.useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
-  const run = async (action: () => Promise<unknown>, clear: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      if (clear) {
-        setAlias('');
-      }
-    } catch (reason) {
-      setError(reason);
-    } finally {
-      setBusy(false);
+  const add = async () => {
+    if (await run(() => onSetAlias(alias.trim(), version.version))) {
+      setAlias('');
     }
   };
 
@@ -97,7 +98,7 @@ function AliasForm(props: IAliasFormProps): JSX.Element {
                 aria-label={`Remove alias ${name}`}
                 title={`Remove the alias ${name}`}
                 disabled={busy}
-                onClick={() => void run(() => onDeleteAlias(name), false)}
+                onClick={() => void run(() => onDeleteAlias(name))}
               >
                 ×
               </button>
@@ -105,33 +106,18 @@ function AliasForm(props: IAliasFormProps): JSX.Element {
           ))}
         </ul>
       )}
-      <form
-        onSubmit={event => {
-          event.preventDefault();
-          const name = alias.trim();
-          if (name && !busy) {
-            void run(() => onSetAlias(name, version.version), true);
-          }
-        }}
+      <InlineForm
+        submitLabel="Set alias"
+        disabled={busy || !alias.trim()}
+        onSubmit={() => void add()}
       >
-        <input
-          className={INPUT_CLASS}
-          type="text"
-          aria-label="Alias"
+        <TextInput
+          label="Alias"
           placeholder="e.g. production"
           value={alias}
-          autoComplete="off"
-          spellCheck={false}
-          onChange={event => setAlias(event.target.value)}
+          onChange={setAlias}
         />
-        <button
-          type="submit"
-          className={BUTTON_CLASS}
-          disabled={busy || !alias.trim()}
-        >
-          Set alias
-        </button>
-      </form>
+      </InlineForm>
       <ErrorMessage error={error} />
     </div>
   );
@@ -168,6 +154,9 @@ export function AuditTrail(props: {
   );
 }
 
+/** The statuses a reviewer can give, in the order of their buttons. */
+const REVIEW_STATUSES: ReadonlyArray<ReviewStatus> = ['Approved', 'Rejected'];
+
 /** The properties of the version details. */
 export interface IVersionDetailsProps {
   version: IRegistryVersion;
@@ -176,7 +165,7 @@ export interface IVersionDetailsProps {
   canApprove: boolean;
   /** Whether to show the alias editor (`registry:groups`). */
   canEditAliases: boolean;
-  onStatus: (status: 'Approved' | 'Rejected') => void;
+  onStatus: (status: ReviewStatus) => void;
   onSetAlias: (alias: string, version: number) => Promise<unknown>;
   onDeleteAlias: (alias: string) => Promise<unknown>;
   /** Open a notebook by its server path; the lineage shows plain text without it. */
@@ -201,37 +190,31 @@ export function VersionDetails(props: IVersionDetailsProps): JSX.Element {
       )}
       {canApprove && (
         <div className={ACTIONS_CLASS}>
-          <button
-            type="button"
-            className={PRIMARY_BUTTON_CLASS}
-            disabled={version.status === 'Approved'}
-            title={
-              version.status === 'Approved'
-                ? 'This version is approved'
-                : `Approve version ${version.version}`
-            }
-            onClick={() => props.onStatus('Approved')}
-          >
-            Approve
-          </button>
-          <button
-            type="button"
-            className={DANGER_BUTTON_CLASS}
-            disabled={version.status === 'Rejected'}
-            title={
-              version.status === 'Rejected'
-                ? 'This version is rejected'
-                : `Reject version ${version.version}`
-            }
-            onClick={() => props.onStatus('Rejected')}
-          >
-            Reject
-          </button>
+          {REVIEW_STATUSES.map(status => (
+            <button
+              key={status}
+              type="button"
+              className={
+                status === 'Rejected'
+                  ? DANGER_BUTTON_CLASS
+                  : PRIMARY_BUTTON_CLASS
+              }
+              disabled={version.status === status}
+              title={
+                version.status === status
+                  ? `This version is ${status.toLowerCase()}`
+                  : `${REVIEW_VERBS[status]} version ${version.version}`
+              }
+              onClick={() => props.onStatus(status)}
+            >
+              {REVIEW_VERBS[status]}
+            </button>
+          ))}
         </div>
       )}
       {version.description && <p>{version.description}</p>}
 
-      <h4>Model</h4>
+      <h4 className={SUBHEADING_CLASS}>Model</h4>
       <dl className={DETAILS_GRID_CLASS} aria-label="Model">
         <dt>Framework</dt>
         <dd data-field="framework">
@@ -260,7 +243,7 @@ export function VersionDetails(props: IVersionDetailsProps): JSX.Element {
         </dd>
       </dl>
 
-      <h4>Aliases</h4>
+      <h4 className={SUBHEADING_CLASS}>Aliases</h4>
       {canEditAliases ? (
         <AliasForm
           version={version}
@@ -269,68 +252,54 @@ export function VersionDetails(props: IVersionDetailsProps): JSX.Element {
         />
       ) : version.aliases.length ? (
         <p>
-          {version.aliases.map(alias => (
-            <span key={alias} className={ALIAS_CLASS}>
-              {alias}
-            </span>
-          ))}
+          <AliasChips aliases={version.aliases} />
         </p>
       ) : (
         <p className={EMPTY_CLASS}>None.</p>
       )}
 
-      <h4>Metrics</h4>
-      <MapList
+      <h4 className={SUBHEADING_CLASS}>Metrics</h4>
+      <EntryList
         label="Metrics"
-        value={Object.keys(version.metrics).reduce<Record<string, string>>(
-          (shown, name) => {
-            shown[name] = formatMetric(version.metrics[name]);
-            return shown;
-          },
-          {}
-        )}
+        entries={Object.entries(version.metrics).map(([name, value]) => [
+          name,
+          formatMetric(value)
+        ])}
       />
 
-      <h4>Hyperparameters</h4>
-      <MapList label="Hyperparameters" value={version.hyperparameters} />
+      <h4 className={SUBHEADING_CLASS}>Hyperparameters</h4>
+      <EntryList
+        label="Hyperparameters"
+        entries={Object.entries(version.hyperparameters)}
+      />
 
-      <h4>Lineage</h4>
-      {notebook === null && lineage.length === 0 ? (
-        <p className={EMPTY_CLASS}>None.</p>
-      ) : (
-        <dl className={DETAILS_GRID_CLASS} aria-label="Lineage">
-          {notebook !== null && (
-            <>
-              <dt>Notebook</dt>
-              <dd>
-                {onOpenNotebook ? (
-                  <a
-                    href="#"
-                    className={LINK_CLASS}
-                    title={`Open ${notebook}`}
-                    onClick={event => {
-                      event.preventDefault();
-                      onOpenNotebook(notebook);
-                    }}
-                  >
-                    {notebook}
-                  </a>
-                ) : (
-                  <code>{notebook}</code>
-                )}
-              </dd>
-            </>
-          )}
-          {lineage.map(([key, value]) => (
-            <React.Fragment key={key}>
-              <dt>{key}</dt>
-              <dd>{show(value)}</dd>
-            </React.Fragment>
-          ))}
-        </dl>
-      )}
+      <h4 className={SUBHEADING_CLASS}>Lineage</h4>
+      <EntryList label="Lineage" entries={lineage}>
+        {notebook !== null && (
+          <>
+            <dt>Notebook</dt>
+            <dd>
+              {onOpenNotebook ? (
+                <a
+                  href="#"
+                  className={LINK_CLASS}
+                  title={`Open ${notebook}`}
+                  onClick={event => {
+                    event.preventDefault();
+                    onOpenNotebook(notebook);
+                  }}
+                >
+                  {notebook}
+                </a>
+              ) : (
+                <code>{notebook}</code>
+              )}
+            </dd>
+          </>
+        )}
+      </EntryList>
 
-      <h4>Quality gate</h4>
+      <h4 className={SUBHEADING_CLASS}>Quality gate</h4>
       {version.gate === null || version.gate.results.length === 0 ? (
         <p className={EMPTY_CLASS}>No gate rules applied.</p>
       ) : (
@@ -349,7 +318,7 @@ export function VersionDetails(props: IVersionDetailsProps): JSX.Element {
         </>
       )}
 
-      <h4>Model card</h4>
+      <h4 className={SUBHEADING_CLASS}>Model card</h4>
       {version.model_card && version.model_card.markdown ? (
         <>
           <p data-field="model_card_status">
@@ -363,7 +332,7 @@ export function VersionDetails(props: IVersionDetailsProps): JSX.Element {
         <p className={EMPTY_CLASS}>No model card.</p>
       )}
 
-      <h4>Audit trail</h4>
+      <h4 className={SUBHEADING_CLASS}>Audit trail</h4>
       <AuditTrail entries={audit} />
     </section>
   );

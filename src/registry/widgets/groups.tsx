@@ -4,11 +4,8 @@
  */
 import * as React from 'react';
 
-import {
-  EMPTY_CLASS,
-  INPUT_CLASS,
-  PRIMARY_BUTTON_CLASS
-} from '../../widgets/classes';
+import { EMPTY_CLASS, PRIMARY_BUTTON_CLASS } from '../../widgets/classes';
+import { TextInput } from '../../widgets/form';
 import type { IRegistryGroup } from '../api';
 import {
   GROUP_BUTTON_CLASS,
@@ -41,15 +38,12 @@ export function GroupList(props: IGroupListProps): JSX.Element {
   return (
     <>
       <div className={REGISTRY_TOOLBAR_CLASS}>
-        <input
-          className={INPUT_CLASS}
+        <TextInput
           type="search"
-          aria-label="Search model groups"
+          label="Search model groups"
           placeholder="Search by name"
           value={filter}
-          autoComplete="off"
-          spellCheck={false}
-          onChange={event => props.onFilter(event.target.value)}
+          onChange={props.onFilter}
         />
         {canCreate && (
           <button

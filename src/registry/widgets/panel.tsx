@@ -2,12 +2,11 @@
  * The registry panel: groups on the left; the selected group's versions,
  * metric chart and the selected version's details on the right.
  */
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
-import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
-import { ERROR_CLASS } from '../../widgets/classes';
+import { DialogHostWidget } from '../../widgets/dialoghost';
+import { ErrorMessage } from '../../widgets/form';
 import type { IRegistryVersion } from '../api';
 import { RegistryModel, RegistryPermissions } from '../model';
 import {
@@ -17,7 +16,7 @@ import {
   SECTION_TITLE_CLASS
 } from './classes';
 import { VersionDetails } from './details';
-import { NewGroupDialog, StatusDialog } from './dialogs';
+import { NewGroupDialog, ReviewStatus, StatusDialog } from './dialogs';
 import { GroupList } from './groups';
 import { MetricSection, VersionsTable } from './versions';
 
@@ -27,7 +26,7 @@ export type RegistryDialog =
   | {
       kind: 'status';
       version: IRegistryVersion;
-      status: 'Approved' | 'Rejected';
+      status: ReviewStatus;
     }
   | null;
 
@@ -69,15 +68,7 @@ export function RegistryView(props: IRegistryViewProps): JSX.Element {
         )}
       </nav>
       <main className={REGISTRY_MAIN_CLASS} aria-label="Model group">
-        {model.error && (
-          <p
-            className={ERROR_CLASS}
-            role="alert"
-            data-reason={model.error.reason ?? undefined}
-          >
-            {model.error.message}
-          </p>
-        )}
+        <ErrorMessage error={model.error} />
         {model.selectedGroup === null ? (
           <p>Select a model group to see its versions.</p>
         ) : (
@@ -143,45 +134,24 @@ export function RegistryView(props: IRegistryViewProps): JSX.Element {
  * A widget rendering the registry; it refreshes the model whenever it is
  * shown again (the model's poll stands by while it is hidden).
  */
-export class RegistryPanel extends ReactWidget {
+export class RegistryPanel extends DialogHostWidget<
+  RegistryModel,
+  RegistryDialog
+> {
   constructor(options: RegistryPanel.IOptions) {
-    super();
-    this.model = options.model;
+    super(options.model);
     this._onOpenNotebook = options.onOpenNotebook;
     this.addClass(REGISTRY_CLASS + '-widget');
   }
 
-  readonly model: RegistryModel;
-
-  /** The open dialog, if any. */
-  get dialog(): RegistryDialog {
-    return this._dialog;
-  }
-
-  /** Emitted when a dialog opens or closes. */
-  get dialogChanged(): ISignal<this, RegistryDialog> {
-    return this._dialogChanged;
-  }
-
-  /** Open a dialog (or close it with `null`). */
-  openDialog(dialog: RegistryDialog): void {
-    this._dialog = dialog;
-    this._dialogChanged.emit(dialog);
-    this.update();
-  }
-
-  render(): JSX.Element {
+  protected renderView(dialog: RegistryDialog): JSX.Element {
     return (
-      <UseSignal signal={this.model.changed} initialSender={this.model}>
-        {() => (
-          <RegistryView
-            model={this.model}
-            dialog={this._dialog}
-            onDialog={dialog => this.openDialog(dialog)}
-            onOpenNotebook={this._onOpenNotebook}
-          />
-        )}
-      </UseSignal>
+      <RegistryView
+        model={this.model}
+        dialog={dialog}
+        onDialog={next => this.openDialog(next)}
+        onOpenNotebook={this._onOpenNotebook}
+      />
     );
   }
 
@@ -192,16 +162,6 @@ export class RegistryPanel extends ReactWidget {
     });
   }
 
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    Signal.clearData(this);
-    super.dispose();
-  }
-
-  private _dialog: RegistryDialog = null;
-  private _dialogChanged = new Signal<this, RegistryDialog>(this);
   private _onOpenNotebook?: (path: string) => void;
 }
 

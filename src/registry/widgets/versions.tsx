@@ -4,7 +4,8 @@
  */
 import * as React from 'react';
 
-import { EMPTY_CLASS, FIELD_CLASS, INPUT_CLASS } from '../../widgets/classes';
+import { EMPTY_CLASS } from '../../widgets/classes';
+import { SelectField } from '../../widgets/form';
 import type { IRegistryVersion, VersionStatus } from '../api';
 import { formatMetric, MetricChart } from './chart';
 import {
@@ -32,6 +33,21 @@ export function StatusBadge(props: { status: VersionStatus }): JSX.Element {
     >
       {STATUS_LABELS[props.status] ?? props.status}
     </span>
+  );
+}
+
+/** A version's aliases as chips. */
+export function AliasChips(props: {
+  aliases: ReadonlyArray<string>;
+}): JSX.Element {
+  return (
+    <>
+      {props.aliases.map(alias => (
+        <span key={alias} className={ALIAS_CLASS}>
+          {alias}
+        </span>
+      ))}
+    </>
   );
 }
 
@@ -106,11 +122,7 @@ export function VersionsTable(props: IVersionsTableProps): JSX.Element {
                 <StatusBadge status={version.status} />
               </td>
               <td>
-                {version.aliases.map(alias => (
-                  <span key={alias} className={ALIAS_CLASS}>
-                    {alias}
-                  </span>
-                ))}
+                <AliasChips aliases={version.aliases} />
               </td>
               <td>{version.registered_by}</td>
               <td>
@@ -149,20 +161,12 @@ export function MetricSection(props: IMetricSectionProps): JSX.Element {
   }
   return (
     <section className={CHART_SECTION_CLASS} aria-label="Metric chart">
-      <label className={FIELD_CLASS}>
-        <span>Metric</span>
-        <select
-          className={INPUT_CLASS}
-          value={metric}
-          onChange={event => props.onMetric(event.target.value)}
-        >
-          {metrics.map(name => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Metric"
+        value={metric}
+        options={metrics}
+        onChange={props.onMetric}
+      />
       <MetricChart
         versions={versions}
         metric={metric}

@@ -1,0 +1,209 @@
+// The model registry end to end: alice (data-scientist) registers two versions from a notebook
+// cell with the Python client, sees them and the metric chart in the Model Registry panel but
+// may not approve; bob (mlops), in his own browser context, approves one with a comment and sees
+// the new status and his entry in the audit trail.
+const { test, expect } = require('@playwright/test');
+const path = require('path');
+
+const shots = path.join(__dirname, '..', 'screenshots');
+const API = '/mlops-studio/api/v1';
+const SPACE = 'alice-models';
+const GROUP = 'churn-ui';
+
+/**
+ * Sign in and load JupyterLab in a workspace of its own: the default workspace is one layout
+ * shared by every user of the server, so another user's tabs would be restored into it.
+ */
+async function signIn(page, username, password) {
+  const workspace = `/lab/workspaces/registry-${username}`;
+  await page.goto(`/login?next=${encodeURIComponent(workspace)}`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/lab\/workspaces\//);
+  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60000 });
+}
+
+/** POST to the studio API with the browser's login: its cookies and the `_xsrf` header. */
+async function post(page, route, body) {
+  const cookies = await page.context().cookies();
+  const xsrf = cookies.find(cookie => cookie.name === '_xsrf');
+  expect(xsrf, 'the login sets an _xsrf cookie').toBeTruthy();
+  const response = await page.request.post(API + route, {
+    data: body,
+    headers: { 'X-XSRFToken': xsrf.value }
+  });
+  expect(response.status(), `POST ${route}: ${await response.text()}`).toBe(201);
+  return response.json();
+}
+
+async function openStudio(page) {
+  const tab = page.locator('li[data-id="jp-mlops-studio-panel"]');
+  await expect(tab).toBeVisible();
+  const panel = page.locator('#jp-mlops-studio-panel');
+  if (!(await panel.isVisible())) {
+    await tab.click();
+  }
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+/**
+ * Resolve when the next kernel websocket of the page carries the kernel's `kernel_info_reply`.
+ *
+ * JupyterLab loses a cell run asked for before that answer: on a busy machine the kernel can
+ * take seconds to answer, long after the notebook shows it as idle.
+ */
+function kernelAnswered(page) {
+  return page
+    .waitForEvent('websocket', {
+      predicate: ws => ws.url().includes('/api/kernels/'),
+      timeout: 60000
+    })
+    .then(ws =>
+      ws.waitForEvent('framereceived', {
+        predicate: frame => String(frame.payload).includes('"kernel_info_reply"'),
+        timeout: 60000
+      })
+    );
+}
+
+/** Open the Model Registry tab from the Studio sidebar and select a group. */
+async function openRegistry(page, group) {
+  const panel = await openStudio(page);
+  await panel.getByRole('button', { name: 'Model registry' }).click();
+  await expect(page.getByRole('tab', { name: 'Model Registry' })).toBeVisible();
+  const registry = page.locator('#jp-mlops-studio-registry');
+  await expect(registry).toBeVisible();
+  const item = registry.getByRole('list', { name: 'Model groups' }).getByRole('listitem', {
+    name: group
+  });
+  await item.getByRole('button').click();
+  await expect(item.getByRole('button')).toHaveAttribute('aria-current', 'true');
+  return registry;
+}
+
+/** The Python the notebook cell runs: lines without indentation, as they are typed. */
+function registrationCell(baseURL, token, notebook) {
+  const lineage = `{"space": "${SPACE}", "notebook": "${notebook}"}`;
+  return [
+    'from jupyter_mlops_studio.client import StudioClient',
+    'import pathlib, tempfile',
+    `studio = StudioClient("${baseURL}/", token="${token}")`,
+    `studio.registry.create_group("${GROUP}", description="Churn models trained in a notebook", ` +
+      'rules=[{"kind": "threshold", "metric": "accuracy", "op": ">=", "threshold": 0.7}])',
+    'model = pathlib.Path(tempfile.mkdtemp()) / "model"',
+    'model.mkdir()',
+    '(model / "weights.json").write_text("[0.25, 0.75]")',
+    `v1 = studio.registry.register("${GROUP}", model, metrics={"accuracy": 0.81, "loss": 0.44}, ` +
+      `framework="sklearn", lineage=${lineage})`,
+    '(model / "weights.json").write_text("[0.2, 0.8]")',
+    `v2 = studio.registry.register("${GROUP}", model, metrics={"accuracy": 0.87, "loss": 0.35}, ` +
+      `framework="sklearn", lineage=${lineage})`,
+    `print("\\n".join(f"version {v['version']}: {v['status']} accuracy={v['metrics']['accuracy']}" ` +
+      `for v in studio.registry.versions("${GROUP}")))`
+  ].join('\n');
+}
+
+test('versions registered from a notebook are charted and approved by an mlops user', async ({
+  browser,
+  baseURL
+}) => {
+  // alice: a private space, and an API token for the kernel (which has no login of its own)
+  const alice = await browser.newContext();
+  const page = await alice.newPage();
+  await signIn(page, 'alice', 'alice-password');
+  await post(page, '/spaces', { name: SPACE, sharing: 'private', description: 'registry test' });
+  const { token } = await post(page, '/me/tokens', {
+    description: 'registry browser test kernel',
+    expires_in_days: 1
+  });
+  expect(token).toBeTruthy();
+
+  // open the space in the file browser and start a notebook there from a new launcher
+  const panel = await openStudio(page);
+  await panel.getByRole('button', { name: 'Refresh spaces' }).click();
+  await panel.getByRole('button', { name: `Open ${SPACE}` }).click();
+  await expect(page.locator('.jp-BreadCrumbs')).toContainText(SPACE);
+  await page.locator('.jp-FileBrowser').getByRole('button', { name: 'New Launcher' }).click();
+  const launcher = page.locator('.jp-Launcher:visible');
+  await expect(launcher).toContainText(SPACE);
+  const kernelReady = kernelAnswered(page);
+  await launcher.locator('.jp-LauncherCard[data-category="Notebook"]').first().click();
+  const notebookTab = page.getByRole('tab', { name: /\.ipynb/ });
+  await expect(notebookTab).toBeVisible();
+  const notebook = (await notebookTab.innerText()).trim();
+
+  // once the kernel has answered, type the cell, run it, and wait for the versions it prints
+  await kernelReady;
+  const cell = page.locator('.jp-NotebookPanel:visible .jp-CodeCell').first();
+  await cell.locator('.cm-content').click();
+  const source = registrationCell(baseURL, token, notebook);
+  await page.keyboard.type(source);
+  await expect(cell.locator('.cm-content')).toHaveText(source.replace(/\n/g, ''));
+  await page.keyboard.press('Shift+Enter');
+  const output = cell.locator('.jp-OutputArea-output');
+  await expect(output).toContainText('version 2: PendingManualApproval accuracy=0.87', {
+    timeout: 60000
+  });
+  await expect(output).toContainText('version 1: PendingManualApproval accuracy=0.81');
+
+  // the registry panel: both versions, the accuracy chart; a data scientist may not approve
+  let registry = await openRegistry(page, GROUP);
+  const versions = registry.getByRole('table', { name: 'Versions' });
+  await expect(versions.getByRole('row', { name: 'Version 2' })).toContainText('0.87');
+  await expect(versions.getByRole('row', { name: 'Version 1' })).toContainText('0.81');
+  await expect(registry.getByRole('combobox', { name: 'Metric' })).toHaveValue('accuracy');
+  const chart = registry.getByRole('img', { name: 'accuracy by version' });
+  await expect(chart).toBeVisible();
+  await expect(chart.locator('circle')).toHaveCount(2);
+  await versions.getByRole('row', { name: 'Version 2' }).click();
+  await expect(registry.getByRole('heading', { name: /^Version 2/ })).toBeVisible();
+  await expect(registry.getByRole('list', { name: 'Audit trail' })).toContainText('alice');
+  await expect(registry.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  await expect(registry.getByRole('button', { name: 'Reject' })).toHaveCount(0);
+  await chart.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, 'registry-alice-chart.png') });
+
+  // bob, signed in in his own browser context, approves version 2
+  const bobContext = await browser.newContext();
+  const bob = await bobContext.newPage();
+  await signIn(bob, 'bob', 'bob-password');
+  registry = await openRegistry(bob, GROUP);
+  const row = registry.getByRole('table', { name: 'Versions' }).getByRole('row', {
+    name: 'Version 2'
+  });
+  await expect(row).toContainText('Pending');
+  await row.click();
+  await expect(registry.getByRole('heading', { name: /^Version 2/ })).toBeVisible();
+  await registry.getByRole('button', { name: 'Approve' }).click();
+  const dialog = bob.getByRole('dialog', { name: 'Approve version 2' });
+  await expect(dialog).toBeVisible();
+  const confirm = dialog.getByRole('button', { name: 'Confirm' });
+  await expect(confirm).toBeDisabled();
+  await dialog.getByRole('textbox', { name: 'Comment' }).fill('Better accuracy than v1; ship it');
+  await expect(confirm).toBeEnabled();
+  await bob.screenshot({ path: path.join(shots, 'registry-bob-approve-dialog.png') });
+  await confirm.click();
+  await expect(dialog).toHaveCount(0);
+
+  await expect(row).toContainText('Approved');
+  await expect(registry.getByRole('heading', { name: /^Version 2/ })).toContainText('Approved');
+  await expect(registry.getByRole('button', { name: 'Approve' })).toBeDisabled();
+  const audit = registry.getByRole('list', { name: 'Audit trail' });
+  const approval = audit.getByRole('listitem').filter({ hasText: 'bob' });
+  await expect(approval).toContainText('PendingManualApproval → Approved');
+  await expect(approval).toContainText('Better accuracy than v1; ship it');
+  await audit.scrollIntoViewIfNeeded();
+  await bob.screenshot({ path: path.join(shots, 'registry-bob-approved.png') });
+
+  // and the server agrees
+  const answer = await bob.request.get(`${API}/registry/groups/${GROUP}/versions/2`);
+  expect(answer.status()).toBe(200);
+  const approved = await answer.json();
+  expect(approved.status).toBe('Approved');
+  expect(approved.status_comment).toBe('Better accuracy than v1; ship it');
+
+  await alice.close();
+  await bobContext.close();
+});
