@@ -26,6 +26,9 @@ from .core.users_handlers import HANDLERS as USER_HANDLERS
 from .registry.handlers import HANDLERS as REGISTRY_HANDLERS
 from .registry.service import RegistryService
 from .registry.webhooks import WebhookService
+from .sharing.handlers import HANDLERS as SHARING_HANDLERS
+from .sharing.handlers import PAGE_ROUTE as SHARE_PAGE_ROUTE
+from .sharing.service import SharingService
 from .spaces.handlers import HANDLERS as SPACE_HANDLERS
 from .spaces.paths import PathTraversal, SpacePaths
 from .spaces.service import SpaceService
@@ -107,6 +110,11 @@ class StudioApp(ExtensionApp):
         config=True,
         help="Largest model artifact upload (bytes) to the registry; larger ones get 413.",
     )
+    max_snapshot_size = Int(
+        100 * 1024 * 1024,
+        config=True,
+        help="Largest notebook (bytes) a snapshot takes; larger ones get 413.",
+    )
 
     def _link_jupyter_server_extension(self, serverapp):
         super()._link_jupyter_server_extension(serverapp)
@@ -169,6 +177,9 @@ class StudioApp(ExtensionApp):
             max_upload_size=self.max_upload_size,
             registry=RegistryService(db, identity, spaces, paths, policy, artifacts, webhooks),
             webhooks=webhooks,
+            sharing=SharingService(
+                db, identity, spaces, paths, policy, artifacts, self.max_snapshot_size
+            ),
         )
 
     def initialize_settings(self):
@@ -196,12 +207,14 @@ class StudioApp(ExtensionApp):
                 *USER_HANDLERS,
                 *SPACE_HANDLERS,
                 *REGISTRY_HANDLERS,
+                *SHARING_HANDLERS,
                 (r"/openapi.yaml", OpenAPIHandler),
             )
         ]
         self.handlers.extend(api)
         self.handlers.extend(listing_handlers())
         self.handlers.append((ROOM_ROUTE, RoleAwareRoomHandler))
+        self.handlers.append(SHARE_PAGE_ROUTE)
 
     async def stop_extension(self):
         services = getattr(self, "services", None)

@@ -308,7 +308,55 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("filter", nargs="?")
     p.add_argument("--order-by")
     p.set_defaults(fn=cmd_registry_search)
+
+    snap = sub.add_parser("snapshot", help="notebook snapshots and share links").add_subparsers(
+        dest="cmd", required=True
+    )
+    p = online(snap.add_parser("create", help="snapshot a notebook of one of your spaces"))
+    p.add_argument("path", help="e.g. spaces/team/train.ipynb")
+    p.add_argument("--title")
+    p.add_argument("--description")
+    p.add_argument("--include-outputs", action="store_true")
+    p.set_defaults(fn=cmd_snapshot_create)
+    p = online(snap.add_parser("list", help="your snapshots, or those shared with you"))
+    p.add_argument("--shared", action="store_true")
+    p.set_defaults(fn=cmd_snapshot_list)
+    p = online(snap.add_parser("share", help="make a share link (prints the link once)"))
+    p.add_argument("snapshot")
+    p.add_argument("--user", action="append", help="share with these users (default: domain)")
+    p.add_argument("--expires-in-days", type=int)
+    p.add_argument("--label")
+    p.set_defaults(fn=cmd_snapshot_share)
+    p = online(snap.add_parser("revoke", help="revoke a share link"))
+    p.add_argument("link")
+    p.set_defaults(fn=cmd_snapshot_revoke)
     return parser
+
+
+def _given(**fields) -> dict:
+    return {k: x for k, x in fields.items() if x is not None}
+
+
+def cmd_snapshot_create(args):
+    fields = _given(title=args.title, description=args.description)
+    snap = _client(args).snapshots.create(args.path, include_outputs=args.include_outputs, **fields)
+    print(json.dumps(snap))
+
+
+def cmd_snapshot_list(args):
+    for snap in _client(args).snapshots.list("shared" if args.shared else "mine"):
+        print(f"{snap['id']}\tv{snap['version']}\t{snap['path']}\t{snap['title']}")
+
+
+def cmd_snapshot_share(args):
+    fields = _given(expires_in_days=args.expires_in_days, label=args.label)
+    link = _client(args).snapshots.share(args.snapshot, args.user, **fields)
+    print(link["url"])
+    print(f"link {link['id']}, expires {link['expires_at'] or 'never'}", file=sys.stderr)
+
+
+def cmd_snapshot_revoke(args):
+    print(json.dumps(_client(args).snapshots.revoke(args.link)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -212,6 +212,11 @@ class StudioClient:
         """The model registry: ``studio.registry.register("churn", "model/", metrics={...})``."""
         return RegistryClient(self)
 
+    @property
+    def snapshots(self) -> SnapshotsClient:
+        """Notebook snapshots and share links: ``studio.snapshots.share(snap["id"])``."""
+        return SnapshotsClient(self)
+
 
 class RegistryClient:
     """Model package groups and versions through the registry API."""
@@ -310,3 +315,58 @@ class RegistryClient:
             after = page["next"]
             if after is None:
                 return out
+
+
+class SnapshotsClient:
+    """Notebook snapshots, their share links, and opening what was shared with you."""
+
+    def __init__(self, client: StudioClient):
+        self.client = client
+        self._q = client._q
+
+    def create(self, path: str, **fields: Any) -> dict:
+        """Snapshot a notebook (``title``, ``description``, ``include_outputs``)."""
+        return self.client.request("POST", "/snapshots", {"path": path, **fields})
+
+    def list(self, scope: str = "mine") -> list[dict]:
+        """Your snapshots (``mine``) or those shared with you (``shared``)."""
+        return self.client.request("GET", "/snapshots", query={"scope": scope})["items"]
+
+    def get(self, snapshot_id: str) -> dict:
+        return self.client.request("GET", f"/snapshots/{self._q(snapshot_id)}")
+
+    def notebook(self, snapshot_id: str) -> dict:
+        return self.client.request("GET", f"/snapshots/{self._q(snapshot_id)}/notebook")
+
+    def diff(self, snapshot_id: str, other_id: str) -> dict:
+        return self.client.request(
+            "GET", f"/snapshots/{self._q(snapshot_id)}/diff", query={"to": other_id}
+        )
+
+    def share(self, snapshot_id: str, users: list[str] | None = None, **fields: Any) -> dict:
+        """A share link (for ``users``, else the whole domain); its token is shown only here."""
+        body = {"audience": "users", "users": users} if users else {"audience": "domain"}
+        return self.client.request(
+            "POST", f"/snapshots/{self._q(snapshot_id)}/links", {**body, **fields}
+        )
+
+    def links(self, snapshot_id: str) -> list[dict]:
+        return self.client.request("GET", f"/snapshots/{self._q(snapshot_id)}/links")["items"]
+
+    def update_link(self, link_id: str, **fields: Any) -> dict:
+        """Change a link's ``label`` or ``expires_in_days``."""
+        return self.client.request("PATCH", f"/links/{self._q(link_id)}", fields)
+
+    def revoke(self, link_id: str) -> dict:
+        return self.client.request("DELETE", f"/links/{self._q(link_id)}")
+
+    def opens(self, link_id: str) -> list[dict]:
+        return self.client.request("GET", f"/links/{self._q(link_id)}/opens")["items"]
+
+    def open(self, token: str) -> dict:
+        """What a share link shows: ``{"snapshot": …, "notebook": …}`` (the open is recorded)."""
+        return self.client.request("GET", f"/shared/{self._q(token)}")
+
+    def copy(self, token: str, space: str | None = None, name: str | None = None) -> dict:
+        body = {k: x for k, x in (("space", space), ("name", name)) if x is not None}
+        return self.client.request("POST", f"/shared/{self._q(token)}/copy", body)

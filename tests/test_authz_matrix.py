@@ -64,7 +64,11 @@ ADMIN_ONLY = S(200, 403, 403, 403, 403, 403)
 STUDIO_READERS = S(200, 200, 200, 200, 404, 401)
 SIGNED_IN_STUDIO = S(200, 200, 200, 200, 200, 401)
 ADMIN_STUDIO = S(200, 403, 403, 403, 403, 401)
-R = "/mlops-studio/api/v1/registry"
+A = "/mlops-studio/api/v1"
+R = f"{A}/registry"
+SNAPSHOTTERS = S(201, 201, 201, 201, 400, 401)
+SNAPSHOT_READERS = S(200, 200, 404, 200, 404, 401)
+LINK_OWNERS = S(200, 200, 404, 404, 404, 401)
 
 # (method, url, body, expected, setup) — "{role}" in url/body is replaced by the role's name;
 # "ws" as the method opens a websocket (101 when it opens)
@@ -319,6 +323,32 @@ ROWS = [
     ("DELETE", f"{R}/webhooks/999999", None, S(404, 403, 403, 403, 403, 401), None),
     ("POST", f"{R}/webhooks/999999/test", None, S(404, 403, 403, 403, 403, 401), None),
     ("GET", f"{R}/webhooks/999999/deliveries", None, S(404, 403, 403, 403, 403, 401), None),
+    # -- snapshots and share links (alice's snapshot of the team notebook, shared with vera) ---
+    ("GET", f"{A}/snapshots?scope=shared", None, SIGNED_IN_STUDIO, None),
+    ("POST", f"{A}/snapshots", {"path": "spaces/team/nb.ipynb"}, SNAPSHOTTERS, None),
+    ("GET", f"{A}/snapshots/{{snapshot}}", None, SNAPSHOT_READERS, None),
+    ("GET", f"{A}/snapshots/{{snapshot}}/notebook", None, SNAPSHOT_READERS, None),
+    ("GET", f"{A}/snapshots/{{snapshot}}/diff?to={{snapshot}}", None, SNAPSHOT_READERS, None),
+    ("GET", f"{A}/snapshots/{{snapshot}}/links", None, S(200, 200, 404, 403, 404, 401), None),
+    (
+        "POST",
+        f"{A}/snapshots/{{snapshot}}/links",
+        {"audience": "users", "users": ["tina"]},
+        S(201, 201, 404, 403, 404, 401),
+        None,
+    ),
+    ("PATCH", f"{A}/links/{{link}}", {"label": "x"}, LINK_OWNERS, None),
+    ("GET", f"{A}/links/{{link}}/opens", None, LINK_OWNERS, None),
+    ("DELETE", f"{A}/links/{{spare_link}}", None, LINK_OWNERS, None),
+    ("GET", f"{A}/shared/{{token}}", None, S(200, 200, 403, 200, 403, 401), None),
+    (
+        "POST",
+        f"{A}/shared/{{token}}/copy",
+        {"space": "team"},
+        S(201, 201, 403, 403, 403, 401),
+        None,
+    ),
+    ("GET", "/mlops-studio/share/{token}", None, S(302, 302, 403, 302, 403, 302), None),
 ]
 
 
@@ -354,7 +384,15 @@ async def test_every_route_is_in_the_matrix(jp_serverapp):
     assert len(routes) > 60
     urls = [
         re.sub(r"\?.*$", "", row[1]).format(
-            role="admin", session_id="a-b-c-d-e", kernel_id="a-b-c-d-e", file_id="x", terminal="1"
+            role="admin",
+            session_id="a-b-c-d-e",
+            kernel_id="a-b-c-d-e",
+            file_id="x",
+            terminal="1",
+            snapshot="0123456789abcdef",
+            link="0123456789abcdef",
+            spare_link="0123456789abcdef",
+            token="mlsh_" + "x" * 32,
         )
         for row in ROWS
     ]
@@ -401,7 +439,19 @@ async def test_authorization_matrix(
     )
     session = r.json
     r = await request_as(admin_token, "POST", "/api/terminals")
+    alice = services.identity.get_user("alice").principal()
+    snapshot = services.sharing.create_snapshot(alice, {"path": "spaces/team/nb.ipynb"})
+    link = services.sharing.create_link(
+        alice, snapshot["id"], {"audience": "users", "users": ["vera"]}
+    )
+    spare = services.sharing.create_link(
+        alice, snapshot["id"], {"audience": "users", "users": ["tina"]}
+    )
     ids = {
+        "snapshot": snapshot["id"],
+        "link": link["id"],
+        "token": link["token"],
+        "spare_link": spare["id"],
         "session_id": session["id"],
         "kernel_id": session["kernel"]["id"],
         "terminal": r.json["name"],

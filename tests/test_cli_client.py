@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 
@@ -89,32 +90,61 @@ async def test_client_covers_the_api(server_url, admin_token):
     assert await run(ben.list_spaces) == []
 
 
+async def run_cli(*args):
+    """``jupyter studio …`` in a subprocess: (exit code, stdout, stderr)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "jupyter_mlops_studio.cli",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    return proc.returncode, out.decode(), err.decode()
+
+
 async def test_cli_space_commands(server_url, admin_token, make_user):
     token = make_user("dora")
     env_args = ["--url", server_url, "--token", token]
 
-    async def cli(*args):
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "jupyter_mlops_studio.cli",
-            *args,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await proc.communicate()
-        return proc.returncode, out.decode(), err.decode()
-
-    code, out, err = await cli("space", "create", "lab1", "--shared", *env_args)
+    code, out, err = await run_cli("space", "create", "lab1", "--shared", *env_args)
     assert code == 0, err
     make_user("eve")
-    code, out, _ = await cli("space", "members", "lab1", "--set", "eve=editor", *env_args)
+    code, out, _ = await run_cli("space", "members", "lab1", "--set", "eve=editor", *env_args)
     assert code == 0 and "eve\teditor" in out
-    code, out, _ = await cli("space", "list", *env_args)
+    code, out, _ = await run_cli("space", "list", *env_args)
     assert out.startswith("lab1\tshared\towner\tdora")
-    code, _, err = await cli("space", "delete", "lab1", *env_args)
+    code, _, err = await run_cli("space", "delete", "lab1", *env_args)
     assert code != 0 and "--yes" in err
-    code, _, err = await cli("space", "members", "nope", *env_args)
+    code, _, err = await run_cli("space", "members", "nope", *env_args)
     assert code == 1 and "no space" in err
-    code, _, _ = await cli("space", "delete", "lab1", "--yes", *env_args)
+    code, _, _ = await run_cli("space", "delete", "lab1", "--yes", *env_args)
     assert code == 0
+
+
+async def test_snapshot_commands_and_client(server_url, make_user, jp_root_dir):
+    import nbformat
+
+    dora, eve = make_user("dora"), make_user("eve")
+    env_args = ["--url", server_url, "--token", dora]
+
+    assert (await run_cli("space", "create", "lab2", *env_args))[0] == 0
+    (jp_root_dir / "spaces/lab2/nb.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    code, out, err = await run_cli("snapshot", "create", "spaces/lab2/nb.ipynb", *env_args)
+    assert code == 0, err
+    snap = json.loads(out)
+    code, out, err = await run_cli("snapshot", "share", snap["id"], "--user", "eve", *env_args)
+    assert code == 0 and "/mlops-studio/share/mlsh_" in out, err
+    token = out.strip().rsplit("/", 1)[1]
+    code, out, _ = await run_cli("snapshot", "list", *env_args)
+    assert out.startswith(f"{snap['id']}\tv1\tspaces/lab2/nb.ipynb")
+    run = asyncio.to_thread
+    recipient = StudioClient(server_url, eve)
+    assert (await run(recipient.snapshots.open, token))["snapshot"]["id"] == snap["id"]
+    assert [s["id"] for s in await run(recipient.snapshots.list, "shared")] == [snap["id"]]
+    link = (await run(StudioClient(server_url, dora).snapshots.links, snap["id"]))[0]
+    assert (await run_cli("snapshot", "revoke", link["id"], *env_args))[0] == 0
+    with pytest.raises(StudioAPIError) as e:
+        await run(recipient.snapshots.open, token)
+    assert e.value.status == 410

@@ -90,3 +90,21 @@ def _collaboration_room_kwargs(application) -> dict:
 
 
 ROOM_ROUTE = r"/api/collaboration/room/(.*)"
+
+
+async def live_notebook(application, api_path: str) -> dict | None:
+    """The notebook of ``api_path`` as its open collaboration room holds it now (unsaved edits
+    included), or None when no room is open for it."""
+    manager = application.settings.get("file_id_manager")
+    try:
+        server = _collaboration_room_kwargs(application)["ywebsocket_server"]
+    except (RuntimeError, KeyError):
+        return None
+    file_id = manager.get_id(api_path) if manager is not None else None
+    if file_id is None:
+        return None
+    room = server.rooms.get(f"json:notebook:{file_id}")
+    document = getattr(room, "_document", None)
+    if document is None or not getattr(room, "ready", True):
+        return None
+    return await document.aget()

@@ -29,6 +29,7 @@ class StudioServices:
     max_upload_size: int
     registry: Any = None
     webhooks: Any = None
+    sharing: Any = None
 
 
 def services_of(settings: dict[str, Any]) -> StudioServices:

@@ -246,8 +246,8 @@ class SpaceService:
                 target.mkdir()
             return str(target)
 
-    def owned_by(self, username: str) -> list[str]:
-        return spaces_owned_by(self.db, username)
+    def owned_by(self, username: str, sharing: str | None = None) -> list[str]:
+        return spaces_owned_by(self.db, username, sharing)
 
     # -- members --------------------------------------------------------------------------------
     def list_members(self, principal: Principal, name: Any) -> list[MemberInfo]:
@@ -306,12 +306,14 @@ class SpaceService:
             raise Conflict("a space must keep at least one owner", reason="last-owner")
 
 
-def spaces_owned_by(db: Database, username: str) -> list[str]:
+def spaces_owned_by(db: Database, username: str, sharing: str | None = None) -> list[str]:
     """Names of the live spaces a user owns (a profile that owns spaces cannot be archived)."""
+    query = (
+        select(SpaceRow.name)
+        .join(UserRow, UserRow.id == SpaceRow.owner_id)
+        .where(UserRow.username == username, SpaceRow.deleted_at.is_(None))
+    )
+    if sharing is not None:
+        query = query.where(SpaceRow.sharing == sharing)
     with db.session() as s:
-        rows = s.scalars(
-            select(SpaceRow.name)
-            .join(UserRow, UserRow.id == SpaceRow.owner_id)
-            .where(UserRow.username == username, SpaceRow.deleted_at.is_(None))
-        )
-        return list(rows)
+        return list(s.scalars(query))

@@ -1,0 +1,1 @@
+"""Notebook snapshots and share links: immutable snapshots, lineages, revocable expiring links."""
