@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import orjson
 from sqlalchemy import func, select, update
 
 from ..core import validation as v
@@ -52,11 +53,28 @@ def _aware(t: dt.datetime) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
 
 
-def strip_outputs(nb: nbformat.NotebookNode) -> None:
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
+def strip_outputs(nb: dict) -> None:
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+
+
+def read_notebook(raw: bytes) -> dict:
+    """A valid nbformat 4 notebook from JSON bytes (older formats converted), validated once."""
+    try:
+        nb = orjson.loads(raw)
+        if not isinstance(nb, dict):
+            raise ValueError("the top level is not an object")
+        if nb.get("nbformat") != 4:
+            nb = nbformat.reads(raw.decode("utf-8", errors="replace"), as_version=4)
+        nbformat.validate(nb)
+    except (ValueError, TypeError, nbformat.ValidationError) as e:
+        message = getattr(e, "message", None) or str(e)
+        raise InvalidInput(
+            f"not a valid notebook: {message[:500]}", reason="invalid-notebook"
+        ) from None
+    return dict(nb)
 
 
 def git_state(path: Path, stop: Path) -> dict | None:
@@ -197,22 +215,18 @@ class SharingService:
             size = full.stat().st_size
             if size > self.max_snapshot_size:
                 raise self._too_large(size)
-            text = full.read_text(encoding="utf-8", errors="replace")
+            raw = full.read_bytes()
         else:
-            text = json.dumps(live)
-            if len(text) > self.max_snapshot_size:
-                raise self._too_large(len(text))
-        try:
-            nb = nbformat.reads(text, as_version=4)
-            nbformat.validate(nb)
-        except (ValueError, nbformat.ValidationError) as e:
-            message = getattr(e, "message", None) or str(e)
-            raise InvalidInput(
-                f"not a valid notebook: {message[:500]}", reason="invalid-notebook"
-            ) from None
-        if not with_outputs:
-            strip_outputs(nb)
-        data = nbformat.writes(nb).encode()
+            raw = orjson.dumps(live)
+            if len(raw) > self.max_snapshot_size:
+                raise self._too_large(len(raw))
+        nb = read_notebook(raw)
+        if with_outputs and live is None:
+            data = raw  # the file exactly as it is: valid nbformat 4, nothing to rewrite
+        else:
+            if not with_outputs:
+                strip_outputs(nb)
+            data = orjson.dumps(nb, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
         digest = hashlib.sha256(data).hexdigest()
         key = f"snapshots/sha256/{digest}.ipynb"
         if not self.artifacts.exists(key):  # content-addressed: identical content stored once
@@ -244,14 +258,14 @@ class SharingService:
                 author=principal.username,
                 space=space,
                 path=path,
-                kernelspec=dict(nb.metadata.get("kernelspec", {})),
+                kernelspec=dict(nb.get("metadata", {}).get("kernelspec", {})),
                 git=git,
                 with_outputs=with_outputs,
                 from_live_document=live is not None,
                 content_key=key,
                 digest=f"sha256:{digest}",
                 size=len(data),
-                cells=len(nb.cells),
+                cells=len(nb["cells"]),
                 created_at=utcnow(),
             )
             s.add(row)
