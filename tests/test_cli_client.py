@@ -148,3 +148,15 @@ async def test_snapshot_commands_and_client(server_url, make_user, jp_root_dir):
     with pytest.raises(StudioAPIError) as e:
         await run(recipient.snapshots.open, token)
     assert e.value.status == 410
+
+
+def test_client_reads_the_environment(monkeypatch):
+    monkeypatch.delenv("STUDIO_URL", raising=False)
+    monkeypatch.delenv("STUDIO_TOKEN", raising=False)
+    with pytest.raises(RuntimeError, match="STUDIO_URL"):
+        StudioClient()
+    monkeypatch.setenv("STUDIO_URL", "http://127.0.0.1:8888/base")
+    monkeypatch.setenv("STUDIO_TOKEN", "mls_x")
+    client = StudioClient()
+    assert (client.base_url, client.token) == ("http://127.0.0.1:8888/base/", "mls_x")
+    assert StudioClient(token="mls_y").token == "mls_y"
