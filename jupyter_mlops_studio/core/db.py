@@ -158,7 +158,8 @@ class Database:
         """A managed session; ``write=True`` takes SQLite's write lock at the start.
 
         Use it for read-then-write transactions (counters, uniqueness checks) so that concurrent
-        writers queue on the lock instead of failing to upgrade a read snapshot.
+        writers queue on the lock instead of failing to upgrade a read snapshot. Sessions opened
+        inside such a session must only read (a nested writer would wait for the outer one).
         """
         session = self._sessionmaker()
         if write and self.engine.dialect.name == "sqlite":

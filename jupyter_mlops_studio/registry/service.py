@@ -555,7 +555,7 @@ class RegistryService:
 
     def get_version(self, principal: Principal, group: Any, ref: Any) -> dict:
         check(principal, "registry:read")
-        with self.db.session() as s:
+        with self.db.session(write=False) as s:
             g = self._group(s, group)
             return self._version_json(s, self._version(s, g, ref), g)
 
@@ -749,7 +749,7 @@ class RegistryService:
             .where(VersionRow.id.in_(ids))
             .order_by(*order)
         )
-        with self.db.session() as s:
+        with self.db.session(write=False) as s:
             rows = s.connection().execute(query).all()
             page = rows[:limit]
             items = self._versions_json(s, page, {r.group_id: r.group_name for r in page})

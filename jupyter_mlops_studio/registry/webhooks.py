@@ -438,7 +438,7 @@ class WebhookService:
         with self._lock:
             if self._in_flight >= self.concurrency:
                 return IDLE_POLL  # a finishing sender wakes the dispatcher
-        with self.db.session() as s:
+        with self.db.session(write=False) as s:
             nxt = s.scalar(
                 select(func.min(DeliveryRow.next_attempt_at)).where(DeliveryRow.state == "pending")
             )
@@ -471,6 +471,14 @@ class WebhookService:
         return rows
 
     def _claim(self, now: dt.datetime, limit: int, jobs: list[_Job]) -> int:
+        with self.db.session(write=False) as s:  # idle polls never take the write lock
+            due = s.scalar(
+                select(DeliveryRow.id)
+                .where(DeliveryRow.state == "pending", DeliveryRow.next_attempt_at <= now)
+                .limit(1)
+            )
+        if due is None:
+            return 0
         with self.db.session(write=True) as s:
             rows = s.execute(
                 select(DeliveryRow, WebhookRow)

@@ -149,7 +149,7 @@ class SpaceService:
         sharing = v.choice(body.get("sharing", "private"), "sharing", SHARING)
         description = v.string(body.get("description", ""), "description", 4096)
         directory = self.paths.directory_of(name)
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             if s.scalar(
                 select(SpaceRow.id).where(SpaceRow.name == name, SpaceRow.deleted_at.is_(None))
             ):
