@@ -5,48 +5,11 @@
 const { test, expect } = require('@playwright/test');
 const path = require('path');
 
+const { API, openStudio, post, signIn } = require('./helpers');
+
 const shots = path.join(__dirname, '..', 'screenshots');
-const API = '/mlops-studio/api/v1';
 const SPACE = 'alice-models';
 const GROUP = 'churn-ui';
-
-/**
- * Sign in and load JupyterLab in a workspace of its own: the default workspace is one layout
- * shared by every user of the server, so another user's tabs would be restored into it.
- */
-async function signIn(page, username, password) {
-  const workspace = `/lab/workspaces/registry-${username}`;
-  await page.goto(`/login?next=${encodeURIComponent(workspace)}`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/lab\/workspaces\//);
-  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60000 });
-}
-
-/** POST to the studio API with the browser's login: its cookies and the `_xsrf` header. */
-async function post(page, route, body) {
-  const cookies = await page.context().cookies();
-  const xsrf = cookies.find(cookie => cookie.name === '_xsrf');
-  expect(xsrf, 'the login sets an _xsrf cookie').toBeTruthy();
-  const response = await page.request.post(API + route, {
-    data: body,
-    headers: { 'X-XSRFToken': xsrf.value }
-  });
-  expect(response.status(), `POST ${route}: ${await response.text()}`).toBe(201);
-  return response.json();
-}
-
-async function openStudio(page) {
-  const tab = page.locator('li[data-id="jp-mlops-studio-panel"]');
-  await expect(tab).toBeVisible();
-  const panel = page.locator('#jp-mlops-studio-panel');
-  if (!(await panel.isVisible())) {
-    await tab.click();
-  }
-  await expect(panel).toBeVisible();
-  return panel;
-}
 
 /**
  * Resolve when the next kernel websocket of the page carries the kernel's `kernel_info_reply`.
@@ -112,7 +75,7 @@ test('versions registered from a notebook are charted and approved by an mlops u
   // alice: a private space, and an API token for the kernel (which has no login of its own)
   const alice = await browser.newContext();
   const page = await alice.newPage();
-  await signIn(page, 'alice', 'alice-password');
+  await signIn(page, 'alice', 'alice-password', 'registry');
   await post(page, '/spaces', { name: SPACE, sharing: 'private', description: 'registry test' });
   const { token } = await post(page, '/me/tokens', {
     description: 'registry browser test kernel',
@@ -168,7 +131,7 @@ test('versions registered from a notebook are charted and approved by an mlops u
   // bob, signed in in his own browser context, approves version 2
   const bobContext = await browser.newContext();
   const bob = await bobContext.newPage();
-  await signIn(bob, 'bob', 'bob-password');
+  await signIn(bob, 'bob', 'bob-password', 'registry');
   registry = await openRegistry(bob, GROUP);
   const row = registry.getByRole('table', { name: 'Versions' }).getByRole('row', {
     name: 'Version 2'

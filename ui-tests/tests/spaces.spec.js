@@ -3,32 +3,14 @@
 const { test, expect } = require('@playwright/test');
 const path = require('path');
 
+const { openStudio, signIn } = require('./helpers');
+
 const shots = path.join(__dirname, '..', 'screenshots');
-
-async function signIn(page, username, password) {
-  await page.goto('/login?next=%2Flab');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/lab/);
-  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60000 });
-}
-
-async function openStudio(page) {
-  const tab = page.locator('li[data-id="jp-mlops-studio-panel"]');
-  await expect(tab).toBeVisible();
-  const panel = page.locator('#jp-mlops-studio-panel');
-  if (!(await panel.isVisible())) {
-    await tab.click();
-  }
-  await expect(panel).toBeVisible();
-  return panel;
-}
 
 test('a shared space made in the sidebar reaches the member it names', async ({ browser }) => {
   const alice = await browser.newContext();
   const page = await alice.newPage();
-  await signIn(page, 'alice', 'alice-password');
+  await signIn(page, 'alice', 'alice-password', 'spaces');
   const panel = await openStudio(page);
   await expect(panel.getByText('Alice Analyst')).toBeVisible();
   await expect(panel.getByRole('list', { name: 'Personas' })).toContainText('data-scientist');
@@ -65,7 +47,7 @@ test('a shared space made in the sidebar reaches the member it names', async ({ 
   // bob, in his own browser context, sees the space as an editor
   const bobContext = await browser.newContext();
   const bobPage = await bobContext.newPage();
-  await signIn(bobPage, 'bob', 'bob-password');
+  await signIn(bobPage, 'bob', 'bob-password', 'spaces');
   const bobPanel = await openStudio(bobPage);
   await expect(bobPanel.getByText('Bob Builder')).toBeVisible();
   const item = bobPanel
