@@ -24,6 +24,7 @@ import { RegistryModel } from './registry/model';
 // The registry panel opens from a sidebar button: it is small, load it eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { registryIcon, RegistryPanel } from './registry/widgets';
+import { sharingPlugin } from './sharing/plugin';
 import { IStudioModel } from './tokens';
 // The side panel is added to the shell at activation: load it eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -33,6 +34,9 @@ export * from './api';
 export * from './model';
 export * from './registry/api';
 export { RegistryModel, RegistryPermissions } from './registry/model';
+export * from './sharing/api';
+export { SnapshotsModel } from './sharing/model';
+export { SharingCommandIDs } from './sharing/plugin';
 export * from './tokens';
 
 /** The ids of the studio commands. */
@@ -220,4 +224,4 @@ const plugin: JupyterFrontEndPlugin<StudioModel> = {
   }
 };
 
-export default [plugin];
+export default [plugin, sharingPlugin];

@@ -1,2 +1,3 @@
 import './base.css';
 import './registry.css';
+import './sharing.css';

@@ -12,6 +12,8 @@ export interface IRecordedRequest {
   /** The path below the studio API, e.g. `spaces/a/members/bob`. */
   path: string;
   url: string;
+  /** The query parameters, without ServerConnection's cache buster. */
+  query: URLSearchParams;
   body: unknown;
   contentType: string | null;
 }
@@ -63,7 +65,13 @@ export class FakeServer {
     }
     const text = await request.text();
     // ServerConnection appends a cache buster (`?<timestamp>`): drop it.
-    const url = request.url.split('?')[0];
+    const [url, search = ''] = request.url.split('?');
+    const query = new URLSearchParams(search);
+    for (const key of Array.from(query.keys())) {
+      if (/^\d+$/.test(key)) {
+        query.delete(key);
+      }
+    }
     const path = url.startsWith(API_PREFIX)
       ? url.slice(API_PREFIX.length)
       : url;
@@ -71,6 +79,7 @@ export class FakeServer {
       method: request.method,
       path,
       url,
+      query,
       body: text ? JSON.parse(text) : undefined,
       contentType: request.headers.get('Content-Type')
     };

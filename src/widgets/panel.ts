@@ -56,12 +56,17 @@ export class StudioPanel extends SidePanel {
     this.addWidget(this.spaces);
   }
 
-  /** Give the spaces most of the height the first time the panel shows. */
+  /**
+   * Give the sections after the profile (spaces, and those other plugins
+   * add) most of the height the first time the panel shows.
+   */
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     if (!this._sized && this.content instanceof AccordionPanel) {
       this._sized = true;
-      this.content.setRelativeSizes([1, 4]);
+      this.content.setRelativeSizes(
+        this.content.widgets.map((_, index) => (index === 0 ? 1 : 4))
+      );
     }
   }
 

@@ -1,0 +1,6 @@
+export * from './classes';
+export * from './icons';
+export * from './notebookview';
+export * from './preview';
+export * from './sharedialog';
+export * from './snapshots';
