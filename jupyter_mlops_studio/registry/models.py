@@ -1,7 +1,9 @@
 """Tables of the model registry.
 
 Metrics and tags are also kept in narrow indexed tables (``registry_version_metrics``,
-``registry_version_tags``) so that searches are index lookups, not JSON scans.
+``registry_version_tags``) so that searches are index lookups, not JSON scans, and the JSON of
+each version is kept whole in ``registry_version_docs`` so that a page is read as one document
+per version instead of being assembled from a dozen columns.
 """
 
 from __future__ import annotations
@@ -81,6 +83,19 @@ class VersionRow(Base):
     registered_by: Mapped[str] = mapped_column(String(63))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VersionDocRow(Base):
+    """The JSON of a version as the API returns it, without its aliases (they move on their own
+    and are joined when read). Written with the version and rewritten in the transaction of every
+    change of it."""
+
+    __tablename__ = "registry_version_docs"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("registry_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    doc: Mapped[dict] = mapped_column(JSON)
 
 
 class VersionMetricRow(Base):

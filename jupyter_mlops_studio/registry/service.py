@@ -8,12 +8,13 @@ audit trail; committed changes are announced to webhooks.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import operator
 import secrets
 from typing import Any
 
-from sqlalchemy import bindparam, delete, desc, insert, select, update
+from sqlalchemy import and_, bindparam, delete, desc, insert, select, update
 
 from ..core import validation as v
 from ..core.db import utcnow
@@ -30,6 +31,7 @@ from .models import (
     AuditRow,
     GroupRow,
     UploadRow,
+    VersionDocRow,
     VersionMetricRow,
     VersionRow,
     VersionTagRow,
@@ -93,10 +95,14 @@ _NEXT_VERSION = (
     .values(next_version=_GROUPS.c.next_version + 1, updated_at=bindparam("now"))
     .returning(_GROUPS.c.next_version)
 )
-_ALIASES_OF_GROUPS = select(AliasRow.version_id, AliasRow.alias).where(
-    AliasRow.group_id.in_(bindparam("groups", expanding=True))
+_VERSIONS = VersionRow.__table__
+_DOCS = VersionDocRow.__table__
+_ALIASES = AliasRow.__table__
+_INSERT_VERSION = insert(_VERSIONS).returning(_VERSIONS.c.id)
+_INSERT_DOC = insert(_DOCS)
+_UPDATE_DOC = (
+    update(_DOCS).where(_DOCS.c.version_id == bindparam("vid")).values(doc=bindparam("new_doc"))
 )
-_INSERT_VERSION = insert(VersionRow.__table__).returning(VersionRow.__table__.c.id)
 _INSERT_METRIC = insert(VersionMetricRow.__table__)
 _INSERT_TAG = insert(VersionTagRow.__table__)
 _INSERT_AUDIT = insert(AuditRow.__table__)
@@ -109,39 +115,131 @@ def _group_ref(name: Any) -> None:
 
 
 def _iso(t):
-    return t.isoformat() if t else None
+    return t.astimezone(dt.timezone.utc).isoformat() if t else None
 
 
-#: the columns of a version in its JSON (in the order of the JSON keys)
+#: the columns of a version in its JSON (in the order of the JSON keys, which is the order of
+#: the table's columns, as in the documents migration 0004 wrote)
 _DOC_FIELDS = (
     "version",
     "status",
     "status_comment",
     *_DESCRIBED,
-    "registered_by",
     "gate",
+    "registered_by",
     "created_at",
     "updated_at",
 )
 
 
-def _doc_getter(rows: list):
-    """A C-speed reader of ``_DOC_FIELDS`` for these rows: by position for Core rows (their
-    attribute access is several times slower), by attribute for ORM objects."""
-    fields = getattr(rows[0], "_fields", None) if rows else None
-    if fields is None:
-        return operator.attrgetter(*_DOC_FIELDS)
-    return operator.itemgetter(*(fields.index(f) for f in _DOC_FIELDS))
+_FIELDS_OF_ROW = operator.attrgetter(*_DOC_FIELDS)
+_FIELDS_OF_DICT = operator.itemgetter(*_DOC_FIELDS)
 
 
-def _version_doc(values: tuple, group: str, aliases: list[str]) -> dict:
-    """The JSON of one version from its ``_DOC_FIELDS`` values."""
+def _version_doc(values: tuple, group: str) -> dict:
+    """The stored JSON of one version (``registry_version_docs``) from its ``_DOC_FIELDS``
+    values: everything but its aliases. Migration 0004 wrote the same for older versions."""
     doc = dict(zip(_DOC_FIELDS, values, strict=True))
     doc["group"] = group
-    doc["aliases"] = aliases
     doc["created_at"] = _iso(doc["created_at"])
     doc["updated_at"] = _iso(doc["updated_at"])
     return doc
+
+
+#: the stored JSON of versions with their aliases: an outer join, one row per alias (the group
+#: is joined for orders by group name)
+_DOCUMENTS = (
+    select(_VERSIONS.c.id, _DOCS.c.doc, _ALIASES.c.alias)
+    .join_from(_VERSIONS, _GROUPS, _GROUPS.c.id == _VERSIONS.c.group_id)
+    .join(_DOCS, _DOCS.c.version_id == _VERSIONS.c.id)
+    .outerjoin(_ALIASES, _ALIASES.c.version_id == _VERSIONS.c.id)
+)
+#: the ids of versions of live groups
+_LIVE_IDS = (
+    select(_VERSIONS.c.id)
+    .join_from(_VERSIONS, _GROUPS, _GROUPS.c.id == _VERSIONS.c.group_id)
+    .where(_GROUPS.c.deleted_at.is_(None))
+)
+
+
+def _documents_query(condition, order: list):
+    """The versions meeting ``condition`` in ``order``, a version's rows adjacent (every order
+    ends on a unique key)."""
+    return _DOCUMENTS.where(condition).order_by(*order, _ALIASES.c.alias)
+
+
+def _page_query(condition, order: list, offset, limit):
+    """A page of versions of live groups. Its ids come from a narrow subquery (index columns
+    only; at worst a sort of integers) and only their stored documents are read: sorting every
+    matching row whole made wide matches slow, assembling each version from its columns made
+    every page slow."""
+    ids = _LIVE_IDS if condition is None else _LIVE_IDS.where(condition)
+    ids = ids.order_by(*order).offset(offset).limit(limit)
+    return _documents_query(_VERSIONS.c.id.in_(ids), order)
+
+
+def _documents(rows) -> list[dict]:
+    """The JSON of versions from the rows of a ``_documents_query``."""
+    out: list[dict] = []
+    last = None
+    for vid, doc, alias in rows:
+        if vid != last:
+            last, aliases = vid, []
+            doc["aliases"] = aliases
+            out.append(doc)
+        if alias is not None:
+            aliases.append(alias)
+    return out
+
+
+# Prebuilt statements of the reads (building a statement cost more than running it).
+_NEWEST_FIRST = [desc(_VERSIONS.c.version)]
+_VERSIONS_OF_GROUP = _page_query(
+    _GROUPS.c.name == bindparam("group"), _NEWEST_FIRST, bindparam("offset"), bindparam("limit")
+)
+#: a version of a group (``gid``) by number or by alias
+_VERSION_WHERE = {
+    "number": and_(
+        _VERSIONS.c.group_id == bindparam("gid"), _VERSIONS.c.version == bindparam("number")
+    ),
+    "alias": _VERSIONS.c.id
+    == select(_ALIASES.c.version_id)
+    .where(_ALIASES.c.group_id == bindparam("gid"), _ALIASES.c.alias == bindparam("alias"))
+    .scalar_subquery(),
+}
+_VERSION_ROW = {k: select(VersionRow).where(c) for k, c in _VERSION_WHERE.items()}
+_VERSION_DOC = {k: _documents_query(c, []) for k, c in _VERSION_WHERE.items()}
+_VERSION_DOC_BY_ID = _documents_query(_VERSIONS.c.id == bindparam("vid"), [])
+
+
+def _version_ref(group, ref: Any) -> tuple[str, dict]:
+    """How to find version ``ref`` (a number or an alias) of ``group``: a key of
+    ``_VERSION_WHERE`` and its parameters."""
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and len(ref) < 10):
+        return "number", {"gid": group.id, "number": int(ref)}
+    if isinstance(ref, str) and rv.ALIAS.match(ref):
+        return "alias", {"gid": group.id, "alias": ref}
+    raise _no_version(group, ref)
+
+
+def _no_version(group, ref: Any) -> NotFound:
+    return NotFound(f"no version {str(ref)[:40]!r} in {group.name}", reason="no-such-version")
+
+
+def _offset(limit: Any, after: Any) -> int:
+    """Check a page's ``limit`` and turn its cursor (``after``) into an offset."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be an integer 1-{MAX_PAGE}", reason="invalid-limit")
+    if after is None:
+        return 0
+    if (
+        not isinstance(after, str)
+        or not after.startswith("o")
+        or not after[1:].isdigit()
+        or len(after) > 12
+    ):
+        raise InvalidInput("invalid cursor", reason="invalid-cursor")
+    return int(after[1:])
 
 
 class RegistryService:
@@ -190,23 +288,15 @@ class RegistryService:
         return s.get(UserRow, user_id).username
 
     @staticmethod
-    def _versions_json(s, rows: list, group_names: dict[int, str]) -> list[dict]:
-        """The JSON of versions (ORM rows or Core rows of ``registry_versions``), with aliases."""
-        aliases: dict[int, list[str]] = {}
-        if rows:
-            # Aliases are few per group: select them by the page's groups (one or a few ids).
-            for vid, alias in s.connection().execute(
-                _ALIASES_OF_GROUPS, {"groups": list({r.group_id for r in rows})}
-            ):
-                aliases.setdefault(vid, []).append(alias)
-        values = _doc_getter(rows)
-        return [
-            _version_doc(values(r), group_names[r.group_id], sorted(aliases.get(r.id, ())))
-            for r in rows
-        ]
+    def _version_json(s, version_id: int) -> dict:
+        return _documents(s.connection().execute(_VERSION_DOC_BY_ID, {"vid": version_id}))[0]
 
-    def _version_json(self, s, row: VersionRow, group: GroupRow) -> dict:
-        return self._versions_json(s, [row], {group.id: group.name})[0]
+    def _store_version_json(self, s, row: VersionRow, group: GroupRow) -> dict:
+        """Rewrite the stored JSON of a changed version (in the changing transaction: a reader
+        never sees the change without it) and return it with the version's aliases."""
+        doc = _version_doc(_FIELDS_OF_ROW(row), group.name)
+        s.connection().execute(_UPDATE_DOC, {"vid": row.id, "new_doc": doc})
+        return self._version_json(s, row.id)
 
     # -- lookups -------------------------------------------------------------------------------
     @staticmethod
@@ -223,25 +313,12 @@ class RegistryService:
             raise NotFound(f"no model group {name!r}", reason="no-such-group")
         return row
 
-    def _version(self, s, group: GroupRow, ref: Any) -> VersionRow:
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and len(ref) < 10):
-            row = s.scalar(
-                select(VersionRow).where(
-                    VersionRow.group_id == group.id, VersionRow.version == int(ref)
-                )
-            )
-        elif isinstance(ref, str) and rv.ALIAS.match(ref):
-            row = s.scalar(
-                select(VersionRow)
-                .join(AliasRow, AliasRow.version_id == VersionRow.id)
-                .where(AliasRow.group_id == group.id, AliasRow.alias == ref)
-            )
-        else:
-            row = None
+    @staticmethod
+    def _version(s, group: GroupRow, ref: Any) -> VersionRow:
+        how, params = _version_ref(group, ref)
+        row = s.scalar(_VERSION_ROW[how], params)
         if row is None:
-            raise NotFound(
-                f"no version {str(ref)[:40]!r} in {group.name}", reason="no-such-version"
-            )
+            raise _no_version(group, ref)
         return row
 
     def _may_write_group(self, s, principal: Principal, group: GroupRow) -> None:
@@ -507,6 +584,8 @@ class RegistryService:
                 **fields,
             }
             vid = conn.execute(_INSERT_VERSION, values).scalar_one()
+            doc = _version_doc(_FIELDS_OF_DICT(values), row.name)
+            conn.execute(_INSERT_DOC, {"version_id": vid, "doc": doc})
             if metrics:
                 conn.execute(
                     _INSERT_METRIC,
@@ -540,31 +619,41 @@ class RegistryService:
                     for a in audit
                 ],
             )
-            result = _version_doc(operator.itemgetter(*_DOC_FIELDS)(values), row.name, [])
+            result = {**doc, "aliases": []}
         self._emit("version_created", result["group"], result)
         return result
 
-    def _approved_metrics(self, s, group: GroupRow) -> dict[str, float] | None:
-        row = s.scalar(
-            select(VersionRow)
+    @staticmethod
+    def _approved_metrics(s, group: GroupRow) -> dict[str, float] | None:
+        return s.scalar(
+            select(VersionRow.metrics)
             .where(VersionRow.group_id == group.id, VersionRow.status == "Approved")
             .order_by(VersionRow.version.desc())
             .limit(1)
         )
-        return row.metrics if row else None
 
     def get_version(self, principal: Principal, group: Any, ref: Any) -> dict:
         check(principal, "registry:read")
         with self.db.session(write=False) as s:
-            g = self._group(s, group)
-            return self._version_json(s, self._version(s, g, ref), g)
+            g = self._group(s, group, _GROUP_BY_NAME)
+            how, params = _version_ref(g, ref)
+            found = _documents(s.connection().execute(_VERSION_DOC[how], params))
+            if not found:
+                raise _no_version(g, ref)
+            return found[0]
 
     def list_versions(
         self, principal: Principal, group: Any, limit: int = 100, after: str | None = None
     ) -> tuple[list[dict], str | None]:
         check(principal, "registry:read")
         _group_ref(group)
-        page = self._page(GroupRow.name == group, [desc(VersionRow.version)], limit, after)
+        offset = _offset(limit, after)
+        page = self._read_page(
+            _VERSIONS_OF_GROUP,
+            {"group": group, "offset": offset, "limit": limit + 1},
+            offset,
+            limit,
+        )
         if not page[0]:  # no versions, or no such group
             with self.db.session() as s:
                 self._group(s, group, _GROUP_BY_NAME)
@@ -593,7 +682,7 @@ class RegistryService:
                     VersionTagRow(version_id=row.id, key=k, value=x) for k, x in row.tags.items()
                 )
             row.updated_at = utcnow()
-            return self._version_json(s, row, g)
+            return self._store_version_json(s, row, g)
 
     def set_status(self, principal: Principal, group: Any, ref: Any, body: Any) -> dict:
         """Approve, reject or send back a version; who, when, from, to and why are audited."""
@@ -625,7 +714,7 @@ class RegistryService:
                     comment=comment,
                 )
             )
-            result = self._version_json(s, row, g)
+            result = self._store_version_json(s, row, g)
         self._emit("status_changed", result["group"], {**result, "from_status": previous})
         return result
 
@@ -681,7 +770,7 @@ class RegistryService:
                 )
             )
             s.flush()
-            result = self._version_json(s, row, g)
+            result = self._version_json(s, row.id)
         self._emit(
             "alias_moved",
             result["group"],
@@ -715,45 +804,17 @@ class RegistryService:
     ) -> tuple[list[dict], str | None]:
         """Versions across groups; ``after`` is the opaque cursor of the previous page."""
         check(principal, "registry:read")
-        return self._page(compile_filter(filter), compile_order(order_by), limit, after)
+        offset = _offset(limit, after)
+        query = _page_query(compile_filter(filter), compile_order(order_by), offset, limit + 1)
+        return self._read_page(query, {}, offset, limit)
 
-    def _page(
-        self, condition, order: list, limit: Any, after: Any
+    def _read_page(
+        self, query, params: dict, offset: int, limit: int
     ) -> tuple[list[dict], str | None]:
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-            raise InvalidInput(f"limit must be an integer 1-{MAX_PAGE}", reason="invalid-limit")
-        offset = 0
-        if after is not None:
-            if (
-                not isinstance(after, str)
-                or not after.startswith("o")
-                or not after[1:].isdigit()
-                or len(after) > 12
-            ):
-                raise InvalidInput("invalid cursor", reason="invalid-cursor")
-            offset = int(after[1:])
-        # The page's ids come from a narrow subquery (index columns only; at worst a sort of
-        # integers), and only those rows are read whole, as Core rows (several times faster to
-        # load than ORM objects). Sorting every matching row whole made wide matches slow.
-        ids = (
-            select(VersionRow.id)
-            .join(GroupRow, GroupRow.id == VersionRow.group_id)
-            .where(GroupRow.deleted_at.is_(None))
-        )
-        if condition is not None:
-            ids = ids.where(condition)
-        ids = ids.order_by(*order).offset(offset).limit(limit + 1)
-        query = (
-            select(VersionRow.__table__, GroupRow.name.label("group_name"))
-            .join(GroupRow, GroupRow.id == VersionRow.group_id)
-            .where(VersionRow.id.in_(ids))
-            .order_by(*order)
-        )
+        """The versions of a ``_page_query`` that asked for ``limit + 1``, and the next cursor."""
         with self.db.session(write=False) as s:
-            rows = s.connection().execute(query).all()
-            page = rows[:limit]
-            items = self._versions_json(s, page, {r.group_id: r.group_name for r in page})
-        return items, (f"o{offset + limit}" if len(rows) > limit else None)
+            items = _documents(s.connection().execute(query, params).all())
+        return items[:limit], (f"o{offset + limit}" if len(items) > limit else None)
 
     # -- events --------------------------------------------------------------------------------
     def _emit(self, event: str, group: str, payload: dict) -> None:
