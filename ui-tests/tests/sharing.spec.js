@@ -116,7 +116,7 @@ test('a snapshot shared from the context menu is previewed safely and copied by 
   await waitForLab(bob);
 
   const preview = bob.locator('.jp-MlopsStudio-preview:visible');
-  await expect(preview.getByRole('heading', { name: 'Churn analysis' })).toBeVisible();
+  await expect(preview.getByRole('heading', { name: 'Churn analysis', level: 2 })).toBeVisible();
   const details = preview.getByRole('definition').filter({ hasText: 'alice' });
   await expect(details.first()).toBeVisible();
   await expect(preview.locator('[data-field="source"]')).toHaveText(
@@ -126,7 +126,7 @@ test('a snapshot shared from the context menu is previewed safely and copied by 
   await expect(preview.locator('[data-field="outputs"]')).toHaveText('included');
   await expect(preview.locator('[data-field="link"]')).toContainText('alice · for bob');
   const cells = preview.getByRole('region', { name: 'Notebook cells' });
-  await expect(cells.getByRole('heading', { name: 'Churn analysis' })).toBeVisible();
+  await expect(cells.getByRole('heading', { level: 1 })).toContainText('Churn analysis');
   await expect(cells).toContainText('accuracy 0.91');
   await expect(cells).toContainText('print("accuracy 0.91")');
   // the HTML output is rendered sanitized: its text and image stay, the handlers do not
