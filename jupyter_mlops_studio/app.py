@@ -9,7 +9,7 @@ from pathlib import Path
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Int, Type, Unicode, default
+from traitlets import Float, Int, Type, Unicode, default
 
 from .collab.rooms import ROOM_ROUTE, RoleAwareRoomHandler
 from .core.artifacts import ArtifactStore, LocalArtifactStore
@@ -23,6 +23,10 @@ from .core.policy import AccessPolicy
 from .core.services import SETTINGS_KEY, StudioServices
 from .core.users import IdentityService
 from .core.users_handlers import HANDLERS as USER_HANDLERS
+from .featurestore.handlers import HANDLERS as FEATURESTORE_HANDLERS
+from .featurestore.offline import OfflineStore
+from .featurestore.online import OnlineStore, SqlOnlineStore
+from .featurestore.service import FeatureStoreService
 from .registry.handlers import HANDLERS as REGISTRY_HANDLERS
 from .registry.service import RegistryService
 from .registry.webhooks import WebhookService
@@ -116,6 +120,26 @@ class StudioApp(ExtensionApp):
         help="Largest notebook (bytes) a snapshot takes; larger ones get 413.",
     )
 
+    online_store_class = Type(
+        default_value=SqlOnlineStore,
+        klass=OnlineStore,
+        config=True,
+        help="Online store of the feature store: SqlOnlineStore (the studio database) or "
+        "jupyter_mlops_studio.featurestore.online.RedisOnlineStore (set RedisOnlineStore.url).",
+    )
+    featurestore_flush_interval = Float(
+        5.0,
+        config=True,
+        help="Seconds between flushes of acknowledged single puts from the durable buffer to "
+        "offline Parquet files (also flushed at shutdown, at start and before offline reads).",
+    )
+    featurestore_query_timeout = Float(
+        30.0, config=True, help="Seconds an offline-store SQL query may run before it is stopped."
+    )
+    featurestore_memory_limit = Unicode(
+        "2GB", config=True, help="Memory DuckDB may use per offline query or training set."
+    )
+
     def _link_jupyter_server_extension(self, serverapp):
         super()._link_jupyter_server_extension(serverapp)
         # linking runs before the server builds its identity provider and authorizer: make them
@@ -165,6 +189,18 @@ class StudioApp(ExtensionApp):
         artifacts.check()  # a misconfigured store stops the server now, not at first use
         policy = AccessPolicy(paths, spaces.roles_of)
         webhooks = WebhookService(db)
+        featurestore = FeatureStoreService(
+            db,
+            self.online_store_class(parent=self, db=db),
+            OfflineStore(
+                db,
+                artifacts,
+                str(data / "featurestore-cache"),
+                memory_limit=self.featurestore_memory_limit,
+                query_timeout=self.featurestore_query_timeout,
+            ),
+            flush_interval=self.featurestore_flush_interval,
+        )
         return StudioServices(
             db=db,
             identity=identity,
@@ -180,6 +216,7 @@ class StudioApp(ExtensionApp):
             sharing=SharingService(
                 db, identity, spaces, paths, policy, artifacts, self.max_snapshot_size
             ),
+            featurestore=featurestore,
         )
 
     def initialize_settings(self):
@@ -189,6 +226,7 @@ class StudioApp(ExtensionApp):
             self.log.critical("%s", e.message)
             sys.exit(1)  # refuse to start rather than run on a database of another revision
         self.services.webhooks.start()  # delivers pending webhook events, also those of before
+        self.services.featurestore.start()  # replays puts a crash left in the offline buffer
         settings = self.serverapp.web_app.settings
         settings[SETTINGS_KEY] = self.services
         settings[GUARD_KEY] = JupyterGuard(settings)
@@ -208,6 +246,7 @@ class StudioApp(ExtensionApp):
                 *SPACE_HANDLERS,
                 *REGISTRY_HANDLERS,
                 *SHARING_HANDLERS,
+                *FEATURESTORE_HANDLERS,
                 (r"/openapi.yaml", OpenAPIHandler),
             )
         ]
@@ -220,4 +259,5 @@ class StudioApp(ExtensionApp):
         services = getattr(self, "services", None)
         if services is not None:
             services.webhooks.stop()
+            services.featurestore.stop()
             services.db.dispose()

@@ -15,7 +15,12 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import create_engine, text
 
-pytest_plugins = ("pytest_jupyter.jupyter_server", "moto_fixture", "registry_fixtures")
+pytest_plugins = (
+    "pytest_jupyter.jupyter_server",
+    "moto_fixture",
+    "registry_fixtures",
+    "featurestore_fixtures",
+)
 
 POSTGRES_URL = os.environ.get("STUDIO_TEST_POSTGRES_URL", "")
 

@@ -322,11 +322,11 @@ def _verifying_stream(source: IO[bytes], *, size: int, digest: str, label: str) 
 # the interface
 
 
-class _ArtifactStoreMeta(abc.ABCMeta, type(LoggingConfigurable)):  # type: ignore[misc]
+class ConfigurableABCMeta(abc.ABCMeta, type(LoggingConfigurable)):  # type: ignore[misc]
     """Lets a configurable traitlets class also declare abstract methods."""
 
 
-class ArtifactStore(LoggingConfigurable, metaclass=_ArtifactStoreMeta):
+class ArtifactStore(LoggingConfigurable, metaclass=ConfigurableABCMeta):
     """Abstract, versioned store of immutable byte objects addressed by '/'-separated keys.
 
     Semantics every backend keeps (and ``tests/test_artifacts.py`` checks against each one):
@@ -410,6 +410,11 @@ class ArtifactStore(LoggingConfigurable, metaclass=_ArtifactStoreMeta):
         Nothing is lost: the versions in between stay listable. Also undoes a :meth:`delete`.
         The copy keeps the old version's content, digest and metadata.
         """
+
+    def local_path(self, key: str, version_id: str) -> tuple[str, str] | None:
+        """(path of a version's file, directory holding every object) when the backend keeps
+        versions as local files that may be read in place (unverified), else None."""
+        return None
 
     @abc.abstractmethod
     def delete(self, key: str) -> None:
@@ -708,6 +713,12 @@ class LocalArtifactStore(ArtifactStore):
         self.log.info("Deleted (archived) artifact %s", key)
 
     # -- reads
+
+    def local_path(self, key, version_id) -> tuple[str, str]:
+        key = validate_key(key)
+        key_dir, entry, _ = self._entry(key, version_id)
+        versions_dir = self._versions_dir(key, key_dir, create=False)
+        return os.path.join(versions_dir, entry["version_id"]), self._objects_root()
 
     def _open_version(self, key: str, key_dir: str, entry: dict[str, Any]) -> BinaryIO:
         version_id = entry["version_id"]

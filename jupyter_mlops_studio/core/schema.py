@@ -1,5 +1,6 @@
 """The one metadata of every capability's tables (imported by migrations and the schema test)."""
 
+from ..featurestore import models as _featurestore_models  # noqa: F401
 from ..registry import models as _registry_models  # noqa: F401  (registers the tables)
 from ..sharing import models as _sharing_models  # noqa: F401
 from ..spaces import models as _spaces_models  # noqa: F401

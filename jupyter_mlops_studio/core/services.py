@@ -30,6 +30,7 @@ class StudioServices:
     registry: Any = None
     webhooks: Any = None
     sharing: Any = None
+    featurestore: Any = None
 
 
 def services_of(settings: dict[str, Any]) -> StudioServices:
