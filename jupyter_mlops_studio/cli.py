@@ -330,7 +330,54 @@ def build_parser() -> argparse.ArgumentParser:
     p = online(snap.add_parser("revoke", help="revoke a share link"))
     p.add_argument("link")
     p.set_defaults(fn=cmd_snapshot_revoke)
+
+    fs = sub.add_parser("featurestore", help="the feature store").add_subparsers(
+        dest="cmd", required=True
+    )
+    online(fs.add_parser("groups", help="list feature groups")).set_defaults(fn=cmd_fs_groups)
+    p = online(fs.add_parser("describe", help="a group's definition and stats"))
+    p.add_argument("group")
+    p.set_defaults(fn=cmd_fs_describe)
+    p = online(
+        fs.add_parser(
+            "verify",
+            help="compare the online store with the newest offline record of each id "
+            "(exit status 1 when they differ)",
+        )
+    )
+    p.add_argument("group")
+    p.set_defaults(fn=cmd_fs_verify)
+    p = online(fs.add_parser("query", help="run a SELECT over the offline store"))
+    p.add_argument("sql")
+    p.add_argument("--limit", type=int, default=1000)
+    p.set_defaults(fn=cmd_fs_query)
     return parser
+
+
+def cmd_fs_groups(args):
+    for g in _client(args).featurestore.groups():
+        stores = "+".join(s for s in ("online", "offline") if g[s])
+        print(f"{g['name']}\t{g['record_identifier']}\t{len(g['features'])} features\t{stores}")
+
+
+def cmd_fs_describe(args):
+    print(json.dumps(_client(args).featurestore.group(args.group).describe(), indent=2))
+
+
+def cmd_fs_verify(args):
+    report = _client(args).featurestore.group(args.group).verify()
+    print(json.dumps(report, indent=2))
+    if not report["ok"]:
+        raise SystemExit(1)
+
+
+def cmd_fs_query(args):
+    result = _client(args).featurestore.query(args.sql, args.limit)
+    print("\t".join(c["name"] for c in result["columns"]))
+    for row in result["rows"]:
+        print("\t".join("" if x is None else str(x) for x in row))
+    if result["truncated"]:
+        print(f"(first {args.limit} rows)", file=sys.stderr)
 
 
 def _given(**fields) -> dict:

@@ -13,9 +13,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .featurestore.client import FeatureStoreClient
 
 API_PATH = "mlops-studio/api/v1"
+BINARY_TYPES = frozenset({"application/vnd.apache.parquet", "application/octet-stream"})
 
 
 class StudioAPIError(Exception):
@@ -70,7 +74,10 @@ class StudioClient:
         body: Any = None,
         query: dict | None = None,
         raw: bytes | None = None,
+        content_type: str = "application/octet-stream",
     ) -> Any:
+        """Call the API: JSON in and out; ``raw`` bytes are sent as ``content_type``; a response
+        that is not JSON comes back as text, or as bytes when it is binary (Parquet)."""
         url = self.base_url + API_PATH + path
         if query:
             url += "?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
@@ -78,12 +85,15 @@ class StudioClient:
         req = urllib.request.Request(url, data=data, method=method)
         req.add_header("Authorization", f"token {self.token}")
         if data is not None:
-            kind = "application/octet-stream" if raw is not None else "application/json"
+            kind = content_type if raw is not None else "application/json"
             req.add_header("Content-Type", kind)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 raw = resp.read()
-                if resp.headers.get_content_type() != "application/json":
+                kind = resp.headers.get_content_type()
+                if kind in BINARY_TYPES:
+                    return raw
+                if kind != "application/json":
                     return raw.decode()
                 return json.loads(raw) if raw else None
         except urllib.error.HTTPError as e:
@@ -211,6 +221,14 @@ class StudioClient:
     def registry(self) -> RegistryClient:
         """The model registry: ``studio.registry.register("churn", "model/", metrics={...})``."""
         return RegistryClient(self)
+
+    @property
+    def featurestore(self) -> FeatureStoreClient:
+        """The feature store: ``studio.featurestore.group("customers").get_record("c1")``
+        (needs pyarrow and pandas, installed with the studio)."""
+        from .featurestore.client import FeatureStoreClient
+
+        return FeatureStoreClient(self)
 
     @property
     def snapshots(self) -> SnapshotsClient:

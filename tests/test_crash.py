@@ -22,7 +22,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(tmp_path, db_url) -> tuple[subprocess.Popen, str]:
+def start_server(tmp_path, db_url, *extra: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     root = tmp_path / "root"
     root.mkdir(exist_ok=True)
@@ -45,6 +45,7 @@ def start_server(tmp_path, db_url) -> tuple[subprocess.Popen, str]:
             "--ServerApp.jpserver_extensions=jupyter_mlops_studio=True",
             f"--StudioApp.data_dir={tmp_path / 'data'}",
             f"--StudioApp.db_url={db_url}",
+            *extra,
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -97,6 +98,46 @@ def test_sigkill_loses_no_acknowledged_space(tmp_path, studio_db_url):
         assert set(acknowledged) <= names
         for name in acknowledged:
             assert (tmp_path / "root" / "spaces" / name).is_dir()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_sigkill_after_1000_acknowledged_puts_loses_none_of_them(tmp_path, studio_db_url):
+    """Acceptance 3: single puts are durable when acknowledged, although the flush to Parquet
+    has not run (its interval is an hour here): the restart replays the buffer."""
+    slow_flush = "--StudioApp.featurestore_flush_interval=3600"
+    proc, url = start_server(tmp_path, studio_db_url, slow_flush)
+    admin = StudioClient(url, TOKEN, timeout=10)
+    group = admin.featurestore.create_group(
+        "clicks", "id", "ts", {"id": "Integral", "ts": "Fractional", "n": "Integral"}
+    )
+    acknowledged: list[int] = []
+    lock = threading.Lock()
+
+    def writer(start: int):
+        for i in range(start, 1000, 4):
+            group.put_record({"id": i, "ts": 1_700_000_000.0 + i, "n": i * 7})
+            with lock:
+                acknowledged.append(i)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(acknowledged) == 1000
+    os.kill(proc.pid, signal.SIGKILL)  # right after the last acknowledgement
+    proc.wait()
+
+    proc, url = start_server(tmp_path, studio_db_url, slow_flush)
+    try:
+        admin = StudioClient(url, TOKEN, timeout=30)
+        stats = admin.featurestore.group("clicks").describe()["stats"]
+        assert stats["offline_buffered"] == 0  # replayed into Parquet at start
+        assert stats["offline_rows"] == 1000 and stats["online_records"] == 1000
+        rows = admin.featurestore.query("SELECT id, n FROM clicks ORDER BY id", limit=2000)
+        assert rows["rows"] == [[i, i * 7] for i in range(1000)]
     finally:
         proc.terminate()
         proc.wait(timeout=30)

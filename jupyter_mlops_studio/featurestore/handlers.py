@@ -164,8 +164,7 @@ class TrainingSetsHandler(_ParquetHandler):
         )
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, compression="zstd")
-        self.set_header("Content-Type", PARQUET)
-        self.finish(sink.getvalue().to_pybytes())
+        self.finish(sink.getvalue().to_pybytes(), set_content_type=PARQUET)
 
 
 HANDLERS = [

@@ -100,7 +100,10 @@ class FeatureStoreService:
         if self._thread is not None:
             self._thread.join(timeout=60)
             self._thread = None
-        self.flush()
+        try:
+            self.flush()
+        except Exception:  # the buffer keeps the records: the next start replays them
+            log.exception("Feature store: the flush at shutdown failed")
         self.online.close()
 
     def _flush_loop(self) -> None:
@@ -505,7 +508,7 @@ class FeatureStoreService:
         full = pa.table(columns, schema=arrow_schema(group))
         # a later row with the same id and event time replaces an earlier one
         rid = group.record_identifier
-        key_ids = pc.cast(full.column(rid), pa.string()).fill_null("")
+        key_ids = pc.cast(full.column(rid).combine_chunks(), pa.string()).fill_null("")
         last = _last_of_each(key_ids, seconds, keep)
         duplicates = int(keep.sum() - last.sum())
         if duplicates:
