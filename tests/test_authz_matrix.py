@@ -7,10 +7,13 @@ no space data).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import nbformat
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.routing import PathMatches
@@ -69,6 +72,30 @@ R = f"{A}/registry"
 SNAPSHOTTERS = S(201, 201, 201, 201, 400, 401)
 SNAPSHOT_READERS = S(200, 200, 404, 200, 404, 401)
 LINK_OWNERS = S(200, 200, 404, 404, 404, 401)
+F = f"{A}/featurestore"
+EVERYONE = S(200, 200, 200, 200, 200, 401)
+#: changes to a feature group the admin created: its creator, admins and MLOps engineers only
+FS_GROUP_OWNERS = S(200, 403, 403, 403, 403, 401)
+FS_GROUP = {
+    "name": "fsg",
+    "record_identifier": "customer_id",
+    "event_time": "event_time",
+    "features": [
+        {"name": "customer_id", "type": "String"},
+        {"name": "event_time", "type": "Fractional"},
+        {"name": "spend", "type": "Fractional"},
+    ],
+}
+
+
+def parquet(**columns) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(pa.table(columns), sink)
+    return sink.getvalue()
+
+
+FS_ROWS = parquet(customer_id=["c2", "c3"], event_time=[1.7e9, 1.7e9], spend=[1.0, 2.0])
+FS_SPINE = parquet(customer_id=["c1"], event_time=[1.8e9])
 
 # (method, url, body, expected, setup) — "{role}" in url/body is replaced by the role's name;
 # "ws" as the method opens a websocket (101 when it opens)
@@ -349,6 +376,52 @@ ROWS = [
         None,
     ),
     ("GET", "/mlops-studio/share/{token}", None, S(302, 302, 403, 302, 403, 302), None),
+    # -- feature store (group fsg made by the admin, record c1 in it) -------------------------
+    ("GET", f"{F}/groups", None, EVERYONE, None),
+    (
+        "POST",
+        f"{F}/groups",
+        {**FS_GROUP, "name": "fs-{role}"},
+        S(201, 201, 201, 201, 201, 401),
+        None,
+    ),
+    ("GET", f"{F}/groups/fsg", None, EVERYONE, None),
+    ("PATCH", f"{F}/groups/fsg", {"description": "d"}, FS_GROUP_OWNERS, None),
+    (
+        "POST",
+        f"{F}/groups/fsg/features",
+        {"features": [{"name": "f_{role}", "type": "Integral"}]},
+        FS_GROUP_OWNERS,
+        None,
+    ),
+    (
+        "DELETE",
+        f"{F}/groups/fs-del-{{role}}",
+        None,
+        S(204, 403, 403, 403, 403, 401),
+        "fsgroup:fs-del-{role}",
+    ),
+    (
+        "POST",
+        f"{F}/groups/fsg/records",
+        {"record": {"customer_id": "c-{role}", "event_time": 1.7e9}},
+        S(201, 201, 201, 201, 201, 401),
+        None,
+    ),
+    ("GET", f"{F}/groups/fsg/records/c1?features=spend", None, EVERYONE, None),
+    ("DELETE", f"{F}/groups/fsg/records/gone-{{role}}?event_time=1.7e9", None, EVERYONE, None),
+    ("POST", f"{F}/groups/fsg/ingest", FS_ROWS, EVERYONE, None),
+    ("GET", f"{F}/groups/fsg/verify", None, EVERYONE, None),
+    ("GET", f"{F}/groups/fsg/histogram?feature=spend", None, EVERYONE, None),
+    (
+        "POST",
+        f"{F}/batch-get",
+        {"identifiers": [{"group": "fsg", "record_ids": ["c1"]}]},
+        EVERYONE,
+        None,
+    ),
+    ("POST", f"{F}/query", {"sql": "SELECT count(*) FROM fsg"}, EVERYONE, None),
+    ("POST", f"{F}/training-sets?features=fsg:spend", FS_SPINE, EVERYONE, None),
 ]
 
 
@@ -420,6 +493,11 @@ async def test_authorization_matrix(
     make_user("tina")
     services.registry.create_group(services.identity.get_user("admin").principal(), {"name": "g"})
     services.registry.register_version(services.identity.get_user("admin").principal(), "g", {})
+    admin = services.identity.get_user("admin").principal()
+    services.featurestore.create_group(admin, FS_GROUP)
+    services.featurestore.put_record(
+        admin, "fsg", {"record": {"customer_id": "c1", "event_time": 1.7e9, "spend": 3.0}}
+    )
     await api(tokens["owner"], "POST", "/spaces", {"name": "team", "sharing": "shared"})
     await api(tokens["owner"], "PUT", "/spaces/team/members/eddie", {"role": "editor"})
     await api(tokens["owner"], "PUT", "/spaces/team/members/vera", {"role": "viewer"})
@@ -470,6 +548,8 @@ async def test_authorization_matrix(
             services.identity.find_user(arg) or services.identity.create_user(arg, ["mlops"])
         elif what == "member":
             await api(admin_token, "PUT", f"/spaces/team/members/{arg}", {"role": "viewer"})
+        elif what == "fsgroup":
+            services.featurestore.create_group(admin, {**FS_GROUP, "name": arg})
 
     failures = []
     for method, url, body, expected, prepare in ROWS:
@@ -480,9 +560,9 @@ async def test_authorization_matrix(
             if prepare:
                 await setup(prepare, role)
             u = url.format(role=role, **ids)
-            b = json.loads(json.dumps(body).replace("{role}", role)) if body is not None else None
-            if isinstance(body, str):
-                b = body
+            b = body  # str and bytes (Parquet) bodies go as they are
+            if body is not None and not isinstance(body, str | bytes):
+                b = json.loads(json.dumps(body).replace("{role}", role))
             if method == "ws":
                 got = await ws_status(jp_serverapp, jp_http_port, u, tokens[role])
             else:
