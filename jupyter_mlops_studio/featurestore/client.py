@@ -223,14 +223,7 @@ class FeatureGroupClient:
 
             return ingest_spark(self, data, batch_size)
         table = _arrow(data)
-        total = {
-            "rows": 0,
-            "written": 0,
-            "rejected": 0,
-            "reasons": {},
-            "online_written": 0,
-            "files": 0,
-        }
+        total = empty_summary()
         bar = _progress(table.num_rows, self.name, progress)
         try:
             for batch in _batches(table, batch_size):
@@ -254,8 +247,15 @@ class FeatureGroupClient:
         return self._call("GET", "/histogram", query={"feature": feature, "bins": bins})
 
 
+SUMMED = ("rows", "written", "rejected", "online_written", "files")
+
+
+def empty_summary() -> dict:
+    return {**dict.fromkeys(SUMMED, 0), "reasons": {}}
+
+
 def add_summary(total: dict, part: dict) -> None:
-    for key in ("rows", "written", "rejected", "online_written", "files"):
+    for key in SUMMED:
         total[key] += part[key]
     for reason, count in part["reasons"].items():
         total["reasons"][reason] = total["reasons"].get(reason, 0) + count
