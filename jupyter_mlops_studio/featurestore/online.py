@@ -34,6 +34,8 @@ class Stored(NamedTuple):
 
 
 class PutRow(NamedTuple):
+    """A record to store (plain tuples in this order do as well)."""
+
     record_id: str
     event_time: float
     write_time: float
@@ -96,10 +98,12 @@ class OnlineStore(LoggingConfigurable, metaclass=ConfigurableABCMeta):
 # ---------------------------------------------------------------------------------------------
 # SQL: the studio database
 
+# the group id is an integer of the studio's own, written into the statement so that the rows
+# go to executemany as they come (no per-row tuple is rebuilt)
 _UPSERT = (
     "INSERT INTO featurestore_online"
     " (group_id, record_id, event_time, write_time, deleted, payload)"
-    " VALUES ({p}, {p}, {p}, {p}, {false}, {p})"
+    " VALUES ({group_id}, {p}, {p}, {p}, {false}, {p})"
     " ON CONFLICT (group_id, record_id) DO UPDATE SET event_time = excluded.event_time,"
     " write_time = excluded.write_time, deleted = excluded.deleted, payload = excluded.payload"
     " WHERE excluded.event_time >= featurestore_online.event_time"
@@ -122,8 +126,6 @@ class SqlOnlineStore(OnlineStore):
         self.db = db
         self.dialect = db.engine.dialect.name
         self._p = "?" if self.dialect == "sqlite" else "%s"
-        self._false = "0" if self.dialect == "sqlite" else "false"
-        self._upsert = _UPSERT.format(p=self._p, false=self._false)
         self._local = threading.local()
         database = db.engine.url.database
         self._sqlite_file = (
@@ -140,33 +142,35 @@ class SqlOnlineStore(OnlineStore):
     def put(self, group_id, rows, conn=None) -> None:
         if not rows:
             return
-        if len({r.record_id for r in rows}) != len(rows):
+        if len({r[0] for r in rows}) != len(rows):
             # one statement may touch a row once (PostgreSQL): keep the newest of each id
             newest: dict[str, PutRow] = {}
             for r in rows:
-                if r.record_id not in newest or r.event_time >= newest[r.record_id].event_time:
-                    newest[r.record_id] = r
+                if r[0] not in newest or r[1] >= newest[r[0]][1]:
+                    newest[r[0]] = r
             rows = list(newest.values())
-        params = [(group_id, r.record_id, r.event_time, r.write_time, r.payload) for r in rows]
         if conn is None:
             with self.db.session(write=True) as session:
-                self._execute_many(session.connection(), params)
+                self._execute_many(session.connection(), int(group_id), rows)
         else:
-            self._execute_many(conn, params)
+            self._execute_many(conn, int(group_id), rows)
 
-    def _execute_many(self, conn: Connection, params: list[tuple]) -> None:
+    def _execute_many(self, conn: Connection, group_id: int, rows: Sequence[PutRow]) -> None:
         if self.dialect == "postgresql":
             from psycopg2.extras import execute_values
 
-            sql = self._upsert.replace("VALUES (%s, %s, %s, %s, false, %s)", "VALUES %s")
+            sql = _UPSERT.format(group_id=group_id, p="%s", false="false").replace(
+                f"VALUES ({group_id}, %s, %s, %s, false, %s)", "VALUES %s"
+            )
+            template = f"({group_id}, %s, %s, %s, false, %s)"
             cursor = conn.connection.driver_connection.cursor()
             try:
-                rows = [(g, r, e, w, False, p) for g, r, e, w, p in params]
-                execute_values(cursor, sql, rows, page_size=1000)
+                execute_values(cursor, sql, rows, template=template, page_size=1000)
             finally:
                 cursor.close()
         else:
-            conn.exec_driver_sql(self._upsert, params)
+            sql = _UPSERT.format(group_id=group_id, p="?", false="0")
+            conn.exec_driver_sql(sql, rows)
 
     def _reader(self) -> sqlite3.Connection | None:
         if self._sqlite_file is None:
@@ -319,10 +323,10 @@ class RedisOnlineStore(OnlineStore):
 
     def put(self, group_id, rows, conn=None) -> None:
         pipe = self.redis.pipeline(transaction=False)
-        for i, r in enumerate(rows, 1):
+        for i, (record_id, event_time, write_time, payload) in enumerate(rows, 1):
             self._put(
-                keys=[self._key(group_id, r.record_id)],
-                args=[repr(r.event_time), repr(r.write_time), r.payload],
+                keys=[self._key(group_id, record_id)],
+                args=[repr(event_time), repr(write_time), payload],
                 client=pipe,
             )
             if i % 1000 == 0:

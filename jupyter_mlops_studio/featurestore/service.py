@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import repeat
 from typing import Any
 
 import duckdb
@@ -902,13 +903,22 @@ def _latest_rows(table: pa.Table, seconds: np.ndarray, group: Group, now: float)
     """The newest record of each id as online rows (JSON built by DuckDB, in parallel)."""
     rid = quote(group.record_identifier)
     features = ", ".join(f"{quote(f)} := {quote(f)}" for f in group.feature_names)
+    ids = table.column(group.record_identifier)
+    # the window is only needed when an id occurs twice in the batch
+    unique = pc.count_distinct(ids).as_py() == len(ids)
+    newest = (
+        ""
+        if unique
+        else (f" QUALIFY row_number() OVER (PARTITION BY {rid} ORDER BY __fs_et DESC) = 1")
+    )
     con = duckdb.connect()
     try:
         con.register("t", table.append_column("__fs_et", pa.array(seconds, pa.float64())))
-        rows = con.execute(
-            f"SELECT CAST({rid} AS VARCHAR), __fs_et, to_json(struct_pack({features})) FROM t "
-            f"QUALIFY row_number() OVER (PARTITION BY {rid} ORDER BY __fs_et DESC) = 1"
-        ).fetchall()
+        out = con.sql(
+            f"SELECT CAST({rid} AS VARCHAR) AS id, __fs_et AS et, "
+            f"encode(CAST(to_json(struct_pack({features})) AS VARCHAR)) AS payload FROM t{newest}"
+        ).to_arrow_table()
     finally:
         con.close()
-    return [PutRow(r, et, now, payload.encode()) for r, et, payload in rows]
+    columns = (out.column("id").to_pylist(), out.column("et").to_pylist())
+    return list(zip(*columns, repeat(now), out.column("payload").to_pylist(), strict=False))
