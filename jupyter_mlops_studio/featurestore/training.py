@@ -21,9 +21,9 @@ import pyarrow as pa
 
 from ..core.errors import InvalidInput
 from .definitions import INTEGRAL, Group
-from .offline import SQL_TYPES, OfflineStore, event_time_sql, quote
+from .offline import OfflineStore, event_time_sql, quote
 
-ROW, TS = "__fs_row", "__fs_ts"
+ROW, TS, KEY = "__fs_row", "__fs_ts", "__fs_key"
 MAX_SPINE_ROWS = 50_000_000
 
 
@@ -67,6 +67,40 @@ def output_names(
     return out
 
 
+def _records_sql(group: Group, features: list[str], exclude_late: bool) -> str:
+    """The candidate records of a group with their ASOF key ``__fs_k`` (features renamed
+    ``__fs_f0``, ``__fs_f1`` …).
+
+    By default every record is a candidate from its event time on, keyed (event time, write
+    time). Excluding late data, a record is available from the later of its event and write
+    times, and carries the best record available by then: a running maximum of (event time,
+    write time) over the id's records in order of availability.
+    """
+    rid = quote(group.record_identifier)
+    et = event_time_sql(group, group.event_time)
+    wt = "epoch(write_time)"
+    deleted = "coalesce(is_deleted, false)"
+    source = f"FROM {quote(group.view)} WHERE {rid} IS NOT NULL AND {et} IS NOT NULL"
+    if not exclude_late:
+        picked = "".join(f", {quote(f)} AS __fs_f{j}" for j, f in enumerate(features))
+        return (
+            f"SELECT {rid} AS __fs_id, {{'e': {et}, 'w': {wt}}} AS __fs_k, {et} AS __fs_et, "
+            f"{deleted} AS __fs_del{picked} {source}"
+        )
+    available = f"greatest({et}, {wt})"
+    packed = "".join(f", __fs_f{j} := {quote(f)}" for j, f in enumerate(features))
+    best = (
+        f"SELECT {rid} AS __fs_id, {available} AS __fs_av, max(struct_pack(__fs_et := {et}, "
+        f"__fs_wt := {wt}, __fs_del := {deleted}{packed})) OVER (PARTITION BY {rid} ORDER BY "
+        f"{available} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS b {source}"
+    )
+    unpacked = "".join(f", b.__fs_f{j} AS __fs_f{j}" for j in range(len(features)))
+    return (
+        f"SELECT __fs_id, {{'e': __fs_av, 'w': 0.0}} AS __fs_k, b.__fs_et AS __fs_et, "
+        f"b.__fs_del AS __fs_del{unpacked} FROM ({best})"
+    )
+
+
 def training_set(
     store: OfflineStore,
     selection: Sequence[tuple[Group, list[str]]],
@@ -95,40 +129,33 @@ def training_set(
     names = output_names(selection, spine, full_names)
     spine = spine.append_column(ROW, pa.array(np.arange(spine.num_rows, dtype=np.int64)))
     ts = _spine_time_sql(spine, time_column)
-    ctes = [f"s0 AS (SELECT s.*, {ts} AS {TS} FROM spine_in s)"]
+    # the spine's ASOF key: a record's key (event time, write time) <= (t, +inf) means event
+    # time <= t, and the greatest such key is the latest event time, ties to the later write
+    ctes = [
+        f"s0 AS (SELECT s.*, {ts} AS {TS}, "
+        f"{{'e': {ts}, 'w': CAST('infinity' AS DOUBLE)}} AS {KEY} FROM spine_in s)"
+    ]
     finals = []
-    for i, ((group, features), outs) in enumerate(zip(selection, names, strict=False), 1):
+    for i, ((group, features), outs) in enumerate(zip(selection, names, strict=True), 1):
         rid = quote(group.record_identifier)
-        id_type = SQL_TYPES[group.types[group.record_identifier]]
-        et = event_time_sql(group, group.event_time)
-        wt = "epoch(write_time)"
-        available = f"greatest({et}, {wt})" if exclude_late else et
-        packed = ", ".join(
-            [f"__fs_et := {et}", f"__fs_wt := {wt}", "__fs_del := coalesce(is_deleted, false)"]
-            + [f"{quote(f)} := {quote(f)}" for f in features]
-        )
-        ctes.append(
-            f"r{i} AS (SELECT {rid} AS __fs_id, {available} AS __fs_av, "
-            f"max(struct_pack({packed})) OVER (PARTITION BY {rid} ORDER BY {available} "
-            "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __fs_best "
-            f"FROM {quote(group.view)} WHERE {rid} IS NOT NULL AND {et} IS NOT NULL)"
-        )
+        ctes.append(f"r{i} AS ({_records_sql(group, features, exclude_late)})")
         spine_id = (
-            f"TRY_CAST(s{i - 1}.{rid} AS {id_type})"
+            f"TRY_CAST(s{i - 1}.{rid} AS BIGINT)"
             if group.types[group.record_identifier] == INTEGRAL
             else f"CAST(s{i - 1}.{rid} AS VARCHAR)"
         )
+        taken = ", ".join(
+            [f"r{i}.__fs_et AS __fs_et{i}", f"r{i}.__fs_del AS __fs_del{i}"]
+            + [f"r{i}.__fs_f{j} AS __fs_{i}_{j}" for j in range(len(features))]
+        )
         ctes.append(
-            f"s{i} AS (SELECT s{i - 1}.*, r{i}.__fs_best AS __fs_b{i} FROM s{i - 1} "
-            f"ASOF LEFT JOIN r{i} ON {spine_id} = r{i}.__fs_id AND s{i - 1}.{TS} >= r{i}.__fs_av)"
+            f"s{i} AS (SELECT s{i - 1}.*, {taken} FROM s{i - 1} ASOF LEFT JOIN r{i} "
+            f"ON {spine_id} = r{i}.__fs_id AND s{i - 1}.{KEY} >= r{i}.__fs_k)"
         )
-        expired = (
-            f" OR {TS} - __fs_b{i}.__fs_et > {int(group.ttl_seconds)}" if group.ttl_seconds else ""
-        )
-        for feature, out in zip(features, outs, strict=False):
+        expired = f" OR {TS} - __fs_et{i} > {int(group.ttl_seconds)}" if group.ttl_seconds else ""
+        for j, out in enumerate(outs):
             finals.append(
-                f"CASE WHEN __fs_b{i}.__fs_del{expired} THEN NULL "
-                f"ELSE __fs_b{i}.{quote(feature)} END AS {quote(out)}"
+                f"CASE WHEN __fs_del{i}{expired} THEN NULL ELSE __fs_{i}_{j} END AS {quote(out)}"
             )
     spine_columns = ", ".join(quote(c) for c in spine.column_names if c != ROW)
     last = f"s{len(selection)}"
