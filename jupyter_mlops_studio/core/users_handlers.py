@@ -10,7 +10,7 @@ from .users import TokenInfo
 
 
 def _token_id(raw: str) -> int | str:
-    return int(raw) if raw.isdigit() and len(raw) < 12 else raw
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else raw
 
 
 class MeHandler(StudioAPIHandler):

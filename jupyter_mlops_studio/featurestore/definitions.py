@@ -27,6 +27,11 @@ MAX_STRING = 350_000  # SageMaker's limit of a String value (characters)
 MAX_RECORD_ID = 1024
 MAX_TTL = 10 * 365 * 86400
 INT64 = (-(2**63), 2**63 - 1)
+#: the ISO-8601 event times accepted (SageMaker's forms, as every reader parses them alike):
+#: date, 'T' or space, time to the second with an optional fraction, optional Z or offset
+ISO_EVENT_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?$"
+)
 GROUP_FIELDS = frozenset(
     {
         "name",
@@ -216,10 +221,14 @@ def event_seconds(value: Any, field_type: str) -> float:
         if not isinstance(value, str):
             raise InvalidInput("the event time must be an ISO-8601 string", "invalid-type")
         try:
+            if not ISO_EVENT_TIME.match(value):
+                raise ValueError(value)
             parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise InvalidInput(
-                f"the event time {value[:60]!r} is not ISO-8601", reason="invalid-event-time"
+                f"the event time {value[:60]!r} is not an ISO-8601 date and time such as "
+                "2026-11-29T10:00:00Z or 2026-11-29T10:00:00.123+01:00",
+                reason="invalid-event-time",
             ) from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=dt.timezone.utc)

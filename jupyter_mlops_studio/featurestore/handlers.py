@@ -127,7 +127,7 @@ class HistogramHandler(_FeatureStoreHandler):
         if not feature:
             raise InvalidInput("feature is required", reason="missing-field")
         bins = self.get_query_argument("bins", "20")
-        if not bins.isdigit() or len(bins) > 4:
+        if not (bins.isascii() and bins.isdigit()) or len(bins) > 4:
             raise InvalidInput("bins must be an integer 1-200", reason="invalid-type")
         self.write_json(
             await asyncio.to_thread(self.fs.histogram, self.principal, name, feature, int(bins))

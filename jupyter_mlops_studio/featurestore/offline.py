@@ -58,7 +58,7 @@ def event_time_sql(group: Group, column: str) -> str:
     quoted = quote(column)
     if group.event_time_type == FRACTIONAL:
         return f"CAST({quoted} AS DOUBLE)"
-    return f"epoch(CAST({quoted} AS TIMESTAMPTZ))"
+    return f"epoch(TRY_CAST({quoted} AS TIMESTAMPTZ))"
 
 
 def quote(identifier: str) -> str:

@@ -821,6 +821,8 @@ def _conform(group: Group, table: pa.Table) -> tuple[dict[str, Any], np.ndarray,
 
 
 def _cast(column: pa.Array, ftype: str, name: str) -> pa.Array:
+    if pa.types.is_dictionary(column.type):  # pandas categoricals
+        column = column.dictionary_decode()
     kind = column.type
     ok = (
         (ftype == INTEGRAL and (pa.types.is_integer(kind) or pa.types.is_null(kind)))
@@ -854,6 +856,8 @@ def _cast(column: pa.Array, ftype: str, name: str) -> pa.Array:
 
 def _event_column(column: pa.Array, ftype: str, name: str) -> tuple[pa.Array, np.ndarray]:
     """The event time column in the feature's type, and its Unix seconds (NaN when invalid)."""
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
     kind = column.type
     if pa.types.is_timestamp(kind):
         if kind.tz is None:
@@ -864,8 +868,8 @@ def _event_column(column: pa.Array, ftype: str, name: str) -> tuple[pa.Array, np
         if ftype == FRACTIONAL:
             typed = pa.array(seconds, pa.float64(), from_pandas=True)
         else:
-            typed = pc.strftime(column.cast(TIMESTAMP), format="%Y-%m-%dT%H:%M:%S.%fZ")
-            typed = pc.replace_substring_regex(typed, r"(\.\d{6})\d*Z$", r"\1Z")
+            # Arrow's %S carries the fraction of the unit: microseconds here
+            typed = pc.strftime(column.cast(TIMESTAMP), format="%Y-%m-%dT%H:%M:%SZ")
         return typed, seconds
     if ftype == FRACTIONAL:
         typed = _cast(column, FRACTIONAL, name)
@@ -873,8 +877,11 @@ def _event_column(column: pa.Array, ftype: str, name: str) -> tuple[pa.Array, np
     typed = _cast(column, STRING, name)
     import pandas as pd
 
+    well_formed = pc.match_substring_regex(typed, d.ISO_EVENT_TIME.pattern)
+    typed_checked = pc.if_else(well_formed, typed, pa.scalar(None, pa.string()))
+
     parsed = pd.to_datetime(
-        pd.Series(typed.to_numpy(zero_copy_only=False)),
+        pd.Series(typed_checked.to_numpy(zero_copy_only=False)),
         utc=True,
         format="ISO8601",
         errors="coerce",

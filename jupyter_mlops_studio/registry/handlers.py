@@ -8,7 +8,7 @@ from ..core.handlers import StudioAPIHandler, studio_action
 
 def _page_args(handler) -> tuple[int, str | None]:
     raw = handler.get_query_argument("limit", "100")
-    if not raw.isdigit() or len(raw) > 4:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 4:
         raise InvalidInput("limit must be an integer 1-500", reason="invalid-limit")
     return int(raw), handler.get_query_argument("after", None)
 
@@ -130,7 +130,7 @@ class UploadHandler(_RegistryHandler):
 
 
 def _webhook_id(raw: str) -> int | str:
-    return int(raw) if raw.isdigit() and len(raw) < 12 else raw
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else raw
 
 
 class WebhooksHandler(_RegistryHandler):

@@ -215,7 +215,8 @@ _VERSION_DOC_BY_ID = _documents_query(_VERSIONS.c.id == bindparam("vid"), [])
 def _version_ref(group, ref: Any) -> tuple[str, dict]:
     """How to find version ``ref`` (a number or an alias) of ``group``: a key of
     ``_VERSION_WHERE`` and its parameters."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and len(ref) < 10):
+    numeric = isinstance(ref, str) and ref.isascii() and ref.isdigit() and len(ref) < 10
+    if isinstance(ref, int) or numeric:
         return "number", {"gid": group.id, "number": int(ref)}
     if isinstance(ref, str) and rv.ALIAS.match(ref):
         return "alias", {"gid": group.id, "alias": ref}
@@ -235,7 +236,7 @@ def _offset(limit: Any, after: Any) -> int:
     if (
         not isinstance(after, str)
         or not after.startswith("o")
-        or not after[1:].isdigit()
+        or not (after[1:].isascii() and after[1:].isdigit())
         or len(after) > 12
     ):
         raise InvalidInput("invalid cursor", reason="invalid-cursor")
