@@ -8,17 +8,19 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import {
-  ICommandPalette,
-  MainAreaWidget,
-  showErrorMessage,
-  WidgetTracker
-} from '@jupyterlab/apputils';
+import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
 
 import type { ISpace } from './api';
+import {
+  FeatureStoreModel,
+  FeatureStorePermissions
+} from './featurestore/model';
+// The feature store opens from a sidebar button like the registry: load it eagerly.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { featureStoreIcon, FeatureStorePanel } from './featurestore/widgets';
 import { StudioModel } from './model';
 import { RegistryModel } from './registry/model';
 // The registry panel opens from a sidebar button: it is small, load it eagerly.
@@ -28,9 +30,14 @@ import { sharingPlugin } from './sharing/plugin';
 import { IStudioModel } from './tokens';
 // The side panel is added to the shell at activation: load it eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { studioIcon, StudioPanel } from './widgets';
+import { addMainAreaPanel, studioIcon, StudioPanel } from './widgets';
 
 export * from './api';
+export * from './featurestore/api';
+export {
+  FeatureStoreModel,
+  FeatureStorePermissions
+} from './featurestore/model';
 export * from './model';
 export * from './registry/api';
 export { RegistryModel, RegistryPermissions } from './registry/model';
@@ -45,10 +52,14 @@ export namespace CommandIDs {
   export const refresh = 'mlops-studio:refresh';
   export const newSpace = 'mlops-studio:new-space';
   export const openRegistry = 'mlops-studio:open-registry';
+  export const openFeatureStore = 'mlops-studio:open-feature-store';
 }
 
 /** The id of the model registry main-area widget. */
 const REGISTRY_WIDGET_ID = 'jp-mlops-studio-registry';
+
+/** The id of the feature store main-area widget. */
+const FEATURE_STORE_WIDGET_ID = 'jp-mlops-studio-featurestore';
 
 /** The id of the main plugin, also the id of its settings. */
 const PLUGIN_ID = 'jupyter-mlops-studio:plugin';
@@ -134,46 +145,49 @@ const plugin: JupyterFrontEndPlugin<StudioModel> = {
       app.commands.notifyCommandChanged(CommandIDs.newSpace);
     });
 
-    // The model registry: a main-area panel opened from the sidebar toolbar.
-    const registryTracker = new WidgetTracker<MainAreaWidget<RegistryPanel>>({
-      namespace: 'mlops-studio-registry'
-    });
+    // The model registry and the feature store: main-area panels opened
+    // from the sidebar toolbar.
     const openNotebook = (path: string) => {
       app.commands.execute('docmanager:open', { path }).catch(async error => {
         await showErrorMessage(`Cannot open ${path}`, error as Error);
       });
     };
-    app.commands.addCommand(CommandIDs.openRegistry, {
+    const { serverSettings } = app.serviceManager;
+    addMainAreaPanel(app, {
+      command: CommandIDs.openRegistry,
       label: 'Open Model Registry',
-      describedBy: NO_ARGS,
+      title: 'Model Registry',
       caption: 'Show the model package groups, versions and approvals',
-      icon: args => (args.isPalette ? undefined : registryIcon),
-      execute: () => {
-        const existing = registryTracker.find(() => true);
-        if (existing) {
-          app.shell.activateById(existing.id);
-          return existing;
-        }
-        const registry: MainAreaWidget<RegistryPanel> = new MainAreaWidget({
-          content: new RegistryPanel({
-            model: new RegistryModel({
-              serverSettings: app.serviceManager.serverSettings,
-              // Stand by while the tab is hidden or the page is.
-              standby: () => !registry.isVisible || 'when-hidden'
-            }),
-            onOpenNotebook: openNotebook
-          })
-        });
-        registry.id = REGISTRY_WIDGET_ID;
-        registry.title.label = 'Model Registry';
-        registry.title.icon = registryIcon;
-        registry.title.closable = true;
-        registry.disposed.connect(() => registry.content.model.dispose());
-        void registryTracker.add(registry);
-        app.shell.add(registry, 'main');
-        app.shell.activateById(registry.id);
-        return registry;
-      }
+      icon: registryIcon,
+      id: REGISTRY_WIDGET_ID,
+      namespace: 'mlops-studio-registry',
+      restoreName: 'registry',
+      restorer,
+      create: standby =>
+        new RegistryPanel({
+          model: new RegistryModel({ serverSettings, standby }),
+          onOpenNotebook: openNotebook
+        })
+    });
+    addMainAreaPanel(app, {
+      command: CommandIDs.openFeatureStore,
+      label: 'Open Feature Store',
+      title: 'Feature Store',
+      caption:
+        'Show the feature groups, look records up and query the offline store with SQL',
+      icon: featureStoreIcon,
+      id: FEATURE_STORE_WIDGET_ID,
+      namespace: 'mlops-studio-featurestore',
+      restoreName: 'featurestore',
+      restorer,
+      isEnabled: () => model.can(FeatureStorePermissions.read),
+      create: standby =>
+        new FeatureStorePanel({
+          model: new FeatureStoreModel({ serverSettings, standby })
+        })
+    });
+    model.changed.connect(() => {
+      app.commands.notifyCommandChanged(CommandIDs.openFeatureStore);
     });
     panel.toolbar.addItem(
       'model-registry',
@@ -183,19 +197,22 @@ const plugin: JupyterFrontEndPlugin<StudioModel> = {
         label: 'Model registry'
       })
     );
-    if (restorer) {
-      void restorer.restore(registryTracker, {
-        command: CommandIDs.openRegistry,
-        name: () => 'registry'
-      });
-    }
+    panel.toolbar.addItem(
+      'feature-store',
+      new CommandToolbarButton({
+        commands: app.commands,
+        id: CommandIDs.openFeatureStore,
+        label: 'Feature store'
+      })
+    );
 
     if (palette) {
       for (const command of [
         CommandIDs.openSidebar,
         CommandIDs.refresh,
         CommandIDs.newSpace,
-        CommandIDs.openRegistry
+        CommandIDs.openRegistry,
+        CommandIDs.openFeatureStore
       ]) {
         palette.addItem({ command, category: CATEGORY });
       }

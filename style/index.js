@@ -1,3 +1,4 @@
 import './base.css';
 import './registry.css';
 import './sharing.css';
+import './featurestore.css';
