@@ -54,6 +54,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "featurestore:read": EVERYONE,
     "featurestore:write": EVERYONE,
     "featurestore:groups": EVERYONE,
+    "images:read": EVERYONE,
+    "images:build": EVERYONE,
+    "localrun:use": EVERYONE,
     "kernels:start-unattached": frozenset({ADMIN}),
     "terminals:use": frozenset({ADMIN}),
     "server:files-outside-spaces": frozenset({ADMIN}),
@@ -73,6 +76,9 @@ SPACE_ROLE_NEEDED: dict[str, str] = {
     "spaces:update": "owner",
     "spaces:delete": "owner",
     "spaces:members:manage": "owner",
+    "images:read": "viewer",
+    "images:build": "editor",
+    "localrun:use": "editor",
 }
 
 

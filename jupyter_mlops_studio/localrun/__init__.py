@@ -1,0 +1,1 @@
+"""Local training and serving in the SageMaker container layout, without Docker."""
