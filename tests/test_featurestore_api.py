@@ -1059,6 +1059,31 @@ async def test_ingest_timestamps_into_an_iso_event_time(api, dana):
     await assert_offline_reads_work(api, dana, "events")
 
 
+async def test_ingest_nanosecond_and_out_of_range_timestamps(api, dana, customers, state):
+    """pandas' datetime64[ns] with nanoseconds is stored (to the microsecond); a timestamp past
+    the year 9999 is a rejected row: neither is a server error."""
+    before = await state()
+    nanos = pd.to_datetime(pd.Series([T0 + 0.123456789]), unit="s")
+    frame = pd.DataFrame({"customer_id": ["ns"], "event_time": nanos})
+    sink = io.BytesIO()
+    frame.to_parquet(sink)
+    r = await api(dana, "POST", f"{G}/customers/ingest", sink.getvalue())
+    assert (r.status, r.json.get("written")) == (200, 1), r.body
+    got = (await api(dana, "GET", f"{G}/customers/records/ns")).json["record"]["event_time"]
+    assert abs(got - (T0 + 0.123456789)) < 2e-6
+    far = pa.array([10**13, int(T0)], pa.timestamp("s"))  # the year 318857, then 2023
+    r = await api(
+        dana,
+        "POST",
+        f"{G}/customers/ingest",
+        parquet({"customer_id": ["far", "ok"], "event_time": far}),
+    )
+    assert r.status == 200, r.body
+    assert (r.json["written"], r.json["reasons"]) == (1, {"invalid-event-time": 1})
+    after = await state()
+    assert after["offline_rows"] == before["offline_rows"] + 2
+
+
 async def test_ingest_iso_strings(api, dana):
     assert (await api(dana, "POST", G, EVENTS)).status == 201
     body = parquet({"id": [3, 4], "at": ["2026-01-01T00:00:00Z", "not a time"]})
@@ -1305,6 +1330,20 @@ async def test_histogram(api, dana, customers):
             ("GET", f"{G}/nope/histogram?feature=age", None, 404, "group-not-found"),
         ],
     )
+
+
+async def test_histogram_of_the_widest_finite_range(api, dana, customers):
+    """Values spanning more than the largest double still make finite bins (strict JSON)."""
+    for rid, spend in [("lo", -1e308), ("hi", 1e308)]:
+        body = {"record": {"customer_id": rid, "event_time": T0, "spend": spend}}
+        assert (await api(dana, "POST", f"{G}/customers/records", body)).status == 201
+    for bins in (1, 4):
+        r = await api(dana, "GET", f"{G}/customers/histogram?feature=spend&bins={bins}")
+        assert r.status == 200, r.body
+        got = json.loads(r.body, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+        assert math.isclose(got["edges"][0], -1e308) and math.isclose(got["edges"][-1], 1e308)
+        assert all(math.isfinite(e) for e in got["edges"]) and len(got["edges"]) == bins + 1
+        assert sum(got["counts"]) == 3 and got["counts"][0] >= 1 and got["counts"][-1] >= 1
 
 
 async def test_histogram_bins_must_be_ascii_digits(api, dana, customers):
