@@ -317,6 +317,12 @@ async def test_update_group_and_add_features(api, dana, customers, state):
         api, dana, "SELECT customer_id, score FROM customers WHERE score IS NOT NULL"
     )
     assert rows["rows"] == [["c3", 0.5]]
+    # a TTL applies at once (the records date from 2023); removing it brings them back
+    r = await api(dana, "PATCH", f"{G}/customers", {"ttl_seconds": 86400})
+    assert r.status == 200 and r.json["ttl_seconds"] == 86400
+    assert (await api(dana, "GET", f"{G}/customers/records/c1")).status == 404
+    assert (await api(dana, "PATCH", f"{G}/customers", {"ttl_seconds": None})).status == 200
+    assert (await api(dana, "GET", f"{G}/customers/records/c1")).status == 200
 
 
 async def test_who_may_change_a_group(api, make_user, admin_token, dana, customers):
@@ -380,6 +386,41 @@ async def test_delete_group_then_reuse_its_name(api, dana, customers):
     assert (await query(api, dana, "SELECT count(*) FROM customers"))["rows"] == [[0]]
     r = await api(dana, "GET", f"{G}/customers/records/1")
     assert (r.status, r.json["reason"]) == (404, "record-not-found")
+
+
+async def test_a_deleted_groups_files_cannot_be_read_by_sql(api, dana, customers, services):
+    """The offline files of a deleted group stay in the store, out of reach of queries."""
+    fs = services.featurestore
+    await query(api, dana, "SELECT 1")  # flush the fixture's records into Parquet
+    rows = fs.offline.files([fs.group("customers").id])
+    paths = [fs.offline.artifacts.local_path(r.key, r.version_id)[0] for r in rows.popitem()[1]]
+    assert paths and all(os.path.exists(p) for p in paths)
+    sql = f"SELECT count(*) FROM read_parquet('{paths[0]}')"
+    assert (await query(api, dana, sql))["rows"] == [[3]]  # while the group lives
+    assert (await api(dana, "DELETE", f"{G}/customers")).status == 204
+    assert (await api(dana, "POST", G, group(name="other"))).status == 201
+    r = await api(dana, "POST", "/featurestore/query", {"sql": sql})
+    assert (r.status, r.json["reason"]) == (400, "invalid-sql")
+    assert all(os.path.exists(p) for p in paths)
+
+
+async def test_a_damaged_offline_file_breaks_only_its_group(
+    api, dana, customers, services, studio_data_dir
+):
+    """One lost or damaged Parquet file (a disk or bucket incident) must not take every query
+    down with a server error: other groups still answer, and its own group answers a clear
+    error that names no file of the store."""
+    assert (await api(dana, "POST", G, group(name="other"))).status == 201
+    fs = services.featurestore
+    await query(api, dana, "SELECT 1")  # flush the fixture's records into Parquet
+    row = fs.offline.files([fs.group("customers").id]).popitem()[1][0]
+    path = fs.offline.artifacts.local_path(row.key, row.version_id)[0]
+    with open(path, "wb") as f:
+        f.write(b"not parquet any more")
+    assert (await query(api, dana, "SELECT count(*) FROM other"))["rows"] == [[0]]
+    r = await api(dana, "POST", "/featurestore/query", {"sql": "SELECT * FROM customers"})
+    assert r.status < 500 and r.json["reason"] != "internal-server-error", r.body
+    assert path not in r.json["message"] and str(studio_data_dir) not in r.json["message"]
 
 
 # -- names in paths ------------------------------------------------------------------------
