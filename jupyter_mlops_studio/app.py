@@ -9,7 +9,7 @@ from pathlib import Path
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Float, Int, Type, Unicode, default
+from traitlets import Float, Int, List, Type, Unicode, default
 
 from .collab.rooms import ROOM_ROUTE, RoleAwareRoomHandler
 from .core.artifacts import ArtifactStore, LocalArtifactStore
@@ -27,6 +27,9 @@ from .featurestore.handlers import HANDLERS as FEATURESTORE_HANDLERS
 from .featurestore.offline import OfflineStore
 from .featurestore.online import OnlineStore, SqlOnlineStore
 from .featurestore.service import FeatureStoreService
+from .images.backends import BACKENDS
+from .images.handlers import HANDLERS as IMAGE_HANDLERS
+from .images.service import ImageBuildService
 from .registry.handlers import HANDLERS as REGISTRY_HANDLERS
 from .registry.service import RegistryService
 from .registry.webhooks import WebhookService
@@ -140,6 +143,19 @@ class StudioApp(ExtensionApp):
         "2GB", config=True, help="Memory DuckDB may use per offline query or training set."
     )
 
+    image_build_backends = List(
+        Unicode(),
+        default_value=["codebuild", "docker"],
+        config=True,
+        help="Image build backends offered: codebuild (configure CodeBuildBackend.bucket, .role, "
+        ".region_name, .endpoint_url) and docker (a local Docker or Podman engine).",
+    )
+    max_build_context_size = Int(
+        500 * 1024 * 1024,
+        config=True,
+        help="Largest image build context (bytes); larger ones get 413 before any upload.",
+    )
+
     def _link_jupyter_server_extension(self, serverapp):
         super()._link_jupyter_server_extension(serverapp)
         # linking runs before the server builds its identity provider and authorizer: make them
@@ -201,6 +217,18 @@ class StudioApp(ExtensionApp):
             ),
             flush_interval=self.featurestore_flush_interval,
         )
+        unknown = sorted(set(self.image_build_backends) - set(BACKENDS))
+        if unknown:
+            raise ValueError(f"unknown StudioApp.image_build_backends: {', '.join(unknown)}")
+        images = ImageBuildService(
+            db,
+            spaces,
+            paths,
+            data / "image-builds",
+            {name: BACKENDS[name](parent=self) for name in self.image_build_backends},
+            max_context_size=self.max_build_context_size,
+        )
+        registry = RegistryService(db, identity, spaces, paths, policy, artifacts, webhooks)
         return StudioServices(
             db=db,
             identity=identity,
@@ -211,12 +239,13 @@ class StudioApp(ExtensionApp):
             admin_username=self.admin_username,
             max_body_size=self.max_body_size,
             max_upload_size=self.max_upload_size,
-            registry=RegistryService(db, identity, spaces, paths, policy, artifacts, webhooks),
+            registry=registry,
             webhooks=webhooks,
             sharing=SharingService(
                 db, identity, spaces, paths, policy, artifacts, self.max_snapshot_size
             ),
             featurestore=featurestore,
+            images=images,
         )
 
     def initialize_settings(self):
@@ -227,6 +256,7 @@ class StudioApp(ExtensionApp):
             sys.exit(1)  # refuse to start rather than run on a database of another revision
         self.services.webhooks.start()  # delivers pending webhook events, also those of before
         self.services.featurestore.start()  # replays puts a crash left in the offline buffer
+        self.services.images.start()  # fails the builds a crash left unfinished
         settings = self.serverapp.web_app.settings
         settings[SETTINGS_KEY] = self.services
         settings[GUARD_KEY] = JupyterGuard(settings)
@@ -247,6 +277,7 @@ class StudioApp(ExtensionApp):
                 *REGISTRY_HANDLERS,
                 *SHARING_HANDLERS,
                 *FEATURESTORE_HANDLERS,
+                *IMAGE_HANDLERS,
                 (r"/openapi.yaml", OpenAPIHandler),
             )
         ]
@@ -260,4 +291,5 @@ class StudioApp(ExtensionApp):
         if services is not None:
             services.webhooks.stop()
             services.featurestore.stop()
+            services.images.stop()
             services.db.dispose()

@@ -76,7 +76,6 @@ SPACE_ROLE_NEEDED: dict[str, str] = {
     "spaces:update": "owner",
     "spaces:delete": "owner",
     "spaces:members:manage": "owner",
-    "images:read": "viewer",
     "images:build": "editor",
     "localrun:use": "editor",
 }

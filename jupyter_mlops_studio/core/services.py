@@ -31,6 +31,8 @@ class StudioServices:
     webhooks: Any = None
     sharing: Any = None
     featurestore: Any = None
+    images: Any = None
+    localruns: Any = None
 
 
 def services_of(settings: dict[str, Any]) -> StudioServices:

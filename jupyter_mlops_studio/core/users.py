@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from . import validation as v
 from .db import Database, utcnow
@@ -133,7 +133,7 @@ class IdentityService:
 
     # -- domain ---------------------------------------------------------------------------------
     def ensure_domain(self) -> None:
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             if s.get(DomainRow, 1) is None:
                 defaults = {k: d for k, (d, _) in DOMAIN_SETTINGS.items()}
                 s.add(DomainRow(id=1, name=self.domain_name, settings=defaults))
@@ -161,7 +161,7 @@ class IdentityService:
         v.reject_unknown(settings_patch, set(DOMAIN_SETTINGS), "settings")
         checked = {k: DOMAIN_SETTINGS[k][1](x, k) for k, x in settings_patch.items()}
         new_name = v.name(patch["name"], "domain name") if "name" in patch else None
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             row = s.get(DomainRow, 1)
             merged = {**row.settings, **checked}
             default_days = merged.get("share_link_default_expiry_days")
@@ -195,7 +195,7 @@ class IdentityService:
             display_name if display_name is not None else username, "display_name", 255
         )
         pw_hash = self._hasher.hash(validate_password(password)) if password is not None else None
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             if s.scalar(
                 select(UserRow.id).where(UserRow.username == username, UserRow.deleted_at.is_(None))
             ):
@@ -243,7 +243,7 @@ class IdentityService:
         pw_hash = None
         if "password" in patch:
             pw_hash = self._hasher.hash(validate_password(patch["password"]))
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             row = self._live_user(s, username)
             if personas is not None:
                 if ADMIN in row.personas and ADMIN not in personas and self.count_admins(s) <= 1:
@@ -267,7 +267,7 @@ class IdentityService:
                 "ownership first",
                 reason="user-owns-spaces",
             )
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             row = self._live_user(s, username)
             if ADMIN in row.personas and self.count_admins(s) <= 1:
                 raise Conflict("the domain must keep at least one admin", reason="last-admin")
@@ -317,7 +317,7 @@ class IdentityService:
         description = v.string(description or "", "description", 255)
         days = v.optional_int(expires_in_days, "expires_in_days", 1, 3650)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             user = self._live_user(s, username)
             row = ApiTokenRow(
                 user_id=user.id,
@@ -338,7 +338,7 @@ class IdentityService:
     def revoke_token(self, username: str, token_id: Any) -> None:
         if isinstance(token_id, bool) or not isinstance(token_id, int):
             raise NotFound(f"no token {str(token_id)[:40]!r}", reason="no-such-token")
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             user = self._live_user(s, username)
             row = s.get(ApiTokenRow, token_id)
             if row is None or row.user_id != user.id or row.revoked_at is not None:
@@ -357,6 +357,13 @@ class IdentityService:
                 return None
             if row.user.deleted_at is not None:
                 return None
-            if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-                row.last_used_at = now
-            return _user_info(row.user)
+            stale = row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION
+            token_id, info = row.id, _user_info(row.user)
+        if stale:
+            # its own write transaction: a read snapshot upgraded to a write can fail with
+            # 'database is locked' on SQLite when another writer committed meanwhile
+            with self.db.session(write=True) as s:
+                s.execute(
+                    update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=now)
+                )
+        return info
