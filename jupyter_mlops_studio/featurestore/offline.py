@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import logging
 import math
 import os
+import re
 import threading
 import time
 import uuid
@@ -32,10 +34,11 @@ from sqlalchemy import select
 
 from ..core.artifacts import ArtifactStore
 from ..core.db import Database
-from ..core.errors import InvalidInput
+from ..core.errors import Conflict, InvalidInput, StudioError
 from .definitions import FRACTIONAL, INTEGRAL, STRING, Group
 from .models import OfflineFileRow
 
+log = logging.getLogger(__name__)
 ARROW_TYPES = {INTEGRAL: pa.int64(), FRACTIONAL: pa.float64(), STRING: pa.string()}
 SQL_TYPES = {INTEGRAL: "BIGINT", FRACTIONAL: "DOUBLE", STRING: "VARCHAR"}
 TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -174,7 +177,13 @@ class OfflineStore:
         for group in groups:
             paths = [self._local(row) for row in files[group.id]]
             allowed.extend(paths)
-            con.execute(f"CREATE VIEW {quote(group.view)} AS {self._view_sql(con, group, paths)}")
+            try:
+                view = self._view_sql(con, group, paths)
+            except duckdb.Error:
+                # a lost or damaged file breaks its own group's view only, at query time
+                log.exception("Feature store: an offline file of %s cannot be read", group.name)
+                view = _broken_view_sql(group)
+            con.execute(f"CREATE VIEW {quote(group.view)} AS {view}")
         con.execute("SET TimeZone = 'UTC'")  # ISO-8601 times without an offset are UTC
         con.execute("SET allowed_paths = $1", [allowed])
         con.execute("SET autoinstall_known_extensions = false")
@@ -225,7 +234,7 @@ class OfflineStore:
                         reason="query-timeout",
                     ) from None
                 except duckdb.Error as e:
-                    raise InvalidInput(_duckdb_message(e), reason="invalid-sql") from None
+                    raise sql_error(e) from None
             elapsed = (time.perf_counter() - started) * 1000
             columns = [{"name": d[0], "type": str(d[1])} for d in cursor.description or []]
         finally:
@@ -269,10 +278,27 @@ def _one_select(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     return statements[0].query
 
 
+DAMAGED = "has an unreadable offline file"
+
+
+def _broken_view_sql(group: Group) -> str:
+    message = f"feature group {group.name} {DAMAGED}: an administrator must restore it"
+    return f"SELECT error('{message}') AS unreadable"
+
+
+def sql_error(error: Exception, reason: str = "invalid-sql") -> StudioError:
+    """A DuckDB error as the studio error to answer: a damaged store is a conflict for an admin
+    to resolve; anything else is the request's fault. File paths are never shown."""
+    if DAMAGED in str(error):
+        return Conflict(_duckdb_message(error), reason="offline-store-damaged")
+    return InvalidInput(_duckdb_message(error), reason=reason)
+
+
 def _duckdb_message(error: Exception) -> str:
-    message = str(error).strip()
+    message = str(error).strip().split("\n")[0]
     # never show the store's file paths
-    return message.split("\n")[0][:500]
+    message = re.sub(r"(['\"])/[^'\"]*\1", r"\1<offline file>\1", message)
+    return re.sub(r"/[\w./=-]+\.parquet", "<offline file>", message)[:500]
 
 
 def _sql_list(values: Sequence[str]) -> str:

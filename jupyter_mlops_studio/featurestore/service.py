@@ -31,7 +31,15 @@ from ..core.permissions import ADMIN, MLOPS, Principal
 from . import definitions as d
 from .definitions import FRACTIONAL, INTEGRAL, STRING, Group
 from .models import FeatureGroupRow, OfflineBufferRow, OfflineFileRow
-from .offline import ARROW_TYPES, TIMESTAMP, OfflineStore, arrow_schema, event_time_sql, quote
+from .offline import (
+    ARROW_TYPES,
+    TIMESTAMP,
+    OfflineStore,
+    arrow_schema,
+    event_time_sql,
+    quote,
+    sql_error,
+)
 from .online import ABSENT, DELETED, NOT_LATER, OnlineStore, PutRow, SqlOnlineStore
 from .training import training_set
 
@@ -585,9 +593,7 @@ class FeatureStoreService:
                 self.offline, selection, spine, time_column, exclude_late, full_names
             )
         except duckdb.Error as e:
-            raise InvalidInput(
-                f"cannot join the spine: {str(e).splitlines()[0][:300]}", reason="invalid-spine"
-            ) from None
+            raise sql_error(e, "invalid-spine") from None
 
     def _selection(self, features: Any) -> list[tuple[Group, list[str]]]:
         """``["group:feature", "group:*", …]`` -> [(group, [features])] in first-seen order."""
@@ -628,24 +634,31 @@ class FeatureStoreService:
         self.flush(group.id)
         con = self.offline.connect([group])
         try:
-            latest = _latest_sql(group)
-            x = quote(feature)
-            lo, hi, nulls = con.execute(
-                f"SELECT min({x}), max({x}), count(*) - count({x}) FROM ({latest})"
-            ).fetchone()
-            counts = [0] * bins
-            edges: list[float] = []
-            if lo is not None:
-                lo, hi = float(lo), float(hi)
-                width = (hi - lo) / bins or 1.0
-                edges = [lo + i * width for i in range(bins + 1)]
-                for b, c in con.execute(
-                    f"SELECT least(CAST(floor(({x} - {lo!r}) / {width!r}) AS BIGINT), {bins - 1}),"
-                    f" count(*) FROM ({latest}) WHERE {x} IS NOT NULL GROUP BY 1"
-                ).fetchall():
-                    counts[int(b)] = int(c)
+            return self._histogram(con, group, name, feature, bins)
+        except duckdb.Error as e:
+            raise sql_error(e) from None
         finally:
             con.close()
+
+    @staticmethod
+    def _histogram(con, group: Group, name: str, feature: str, bins: int) -> dict:
+        latest = _latest_sql(group)
+        x = quote(feature)
+        lo, hi, nulls = con.execute(
+            f"SELECT min({x}), max({x}), count(*) - count({x}) FROM ({latest})"
+        ).fetchone()
+        counts = [0] * bins
+        edges: list[float] = []
+        if lo is not None:
+            lo, hi = float(lo), float(hi)
+            # halves: hi - lo overflows to inf when the values span more than a double
+            half = (hi / 2 - lo / 2) / bins or 0.5
+            edges = [lo * (1 - i / bins) + hi * (i / bins) for i in range(bins + 1)]
+            for b, c in con.execute(
+                f"SELECT least(CAST(floor(({x} / 2 - {lo / 2!r}) / {half!r}) AS BIGINT), "
+                f"{bins - 1}), count(*) FROM ({latest}) WHERE {x} IS NOT NULL GROUP BY 1"
+            ).fetchall():
+                counts[int(b)] = int(c)
         return {
             "group": name,
             "feature": feature,
@@ -672,6 +685,8 @@ class FeatureStoreService:
                 "write_time DESC) = 1"
             )
             offline = {r[0]: (bool(r[1]), r[2]) for r in cursor.fetchall()}
+        except duckdb.Error as e:
+            raise sql_error(e) from None
         finally:
             con.close()
         differences = []
@@ -860,16 +875,20 @@ def _event_column(column: pa.Array, ftype: str, name: str) -> tuple[pa.Array, np
         column = column.dictionary_decode()
     kind = column.type
     if pa.types.is_timestamp(kind):
-        if kind.tz is None:
-            column = column.cast(pa.timestamp(kind.unit, "UTC"))
-        micros = column.cast(TIMESTAMP).cast(pa.int64())
-        seconds = micros.to_numpy(zero_copy_only=False).astype(np.float64) / 1e6
+        # seconds from the column's own unit: casting to microseconds first would refuse
+        # nanoseconds (lost precision) and overflow far dates (rejected below as out of range)
+        per_second = {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[kind.unit]
+        raw = column.cast(pa.int64()).to_numpy(zero_copy_only=False)
+        seconds = raw.astype(np.float64) / per_second
         seconds[column.is_null().to_numpy(zero_copy_only=False)] = np.nan
         if ftype == FRACTIONAL:
             typed = pa.array(seconds, pa.float64(), from_pandas=True)
         else:
+            in_range = (seconds >= 0) & (seconds < MAX_EVENT_SECONDS)
+            safe = pc.if_else(pa.array(in_range), column, pa.scalar(None, kind))
+            utc = safe.cast(pa.timestamp(kind.unit, "UTC")).cast(TIMESTAMP, safe=False)
             # Arrow's %S carries the fraction of the unit: microseconds here
-            typed = pc.strftime(column.cast(TIMESTAMP), format="%Y-%m-%dT%H:%M:%SZ")
+            typed = pc.strftime(utc, format="%Y-%m-%dT%H:%M:%SZ")
         return typed, seconds
     if ftype == FRACTIONAL:
         typed = _cast(column, FRACTIONAL, name)
