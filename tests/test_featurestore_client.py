@@ -104,3 +104,27 @@ async def test_cli_lists_describes_queries_and_verifies(server_url, make_user, s
     assert code == 1 and '"kind": "not-offline"' in out and '"record_id": "9"' in out
     code, _, err = await run_cli("featurestore", "describe", "nope", *args)
     assert code == 1 and "no feature group" in err
+
+
+async def test_pandas_integer_columns_with_missing_values_are_taken(server_url, make_user):
+    """pandas stores an int column with a None as floats with NaN: whole numbers are taken as
+    Integral (NaN as null); a real fraction is refused with nothing written."""
+    fs = StudioClient(server_url, make_user("ivy")).featurestore
+    run = asyncio.to_thread
+    group = await run(
+        fs.create_group,
+        "counts",
+        "id",
+        "ts",
+        {"id": "Integral", "ts": "Fractional", "n": "Integral"},
+    )
+    df = pd.DataFrame({"id": [1, 2, 3], "ts": [1.0, 2.0, 3.0], "n": [10, None, 2**53]})
+    assert df["n"].dtype == "float64" and df["id"].dtype == "int64"
+    summary = await run(group.ingest, df, 100, False)
+    assert summary["written"] == 3
+    assert await run(group.get_record, 2) == {"id": 2, "ts": 2.0, "n": None}
+    assert (await run(group.get_record, 3))["n"] == 2**53
+    with pytest.raises(StudioAPIError) as e:
+        await run(group.ingest, df.assign(n=[1.5, 2.0, 3.0], ts=[9.0, 9.0, 9.0]), 100, False)
+    assert e.value.reason == "invalid-type" and "fractions" in e.value.message
+    assert (await run(group.get_record, 1))["ts"] == 1.0

@@ -835,32 +835,46 @@ def _conform(group: Group, table: pa.Table) -> tuple[dict[str, Any], np.ndarray,
     return columns, keep, reasons
 
 
+_STRINGS = tuple(
+    t
+    for t in (
+        pa.types.is_string,
+        pa.types.is_large_string,
+        getattr(pa.types, "is_string_view", None),
+    )
+    if t
+)
+
+
+def _kind_fits(kind: pa.DataType, ftype: str) -> bool:
+    if pa.types.is_null(kind):
+        return True
+    if ftype == INTEGRAL:
+        return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+    if ftype == FRACTIONAL:
+        return (
+            pa.types.is_integer(kind) or pa.types.is_floating(kind) or (pa.types.is_decimal(kind))
+        )
+    return any(is_string(kind) for is_string in _STRINGS)
+
+
 def _cast(column: pa.Array, ftype: str, name: str) -> pa.Array:
     if pa.types.is_dictionary(column.type):  # pandas categoricals
         column = column.dictionary_decode()
     kind = column.type
-    ok = (
-        (ftype == INTEGRAL and (pa.types.is_integer(kind) or pa.types.is_null(kind)))
-        or (
-            ftype == FRACTIONAL
-            and (
-                pa.types.is_integer(kind)
-                or pa.types.is_floating(kind)
-                or pa.types.is_null(kind)
-                or pa.types.is_decimal(kind)
-            )
-        )
-        or (
-            ftype == STRING
-            and (
-                pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
-            )
-        )
-    )
-    if not ok:
+    if not _kind_fits(kind, ftype):
         raise InvalidInput(
             f"column {name!r} holds {kind}, not {ftype} values", reason="invalid-type"
         )
+    if ftype == INTEGRAL and pa.types.is_floating(kind):
+        # pandas turns an integer column with a missing value into floats with NaN: take it
+        # when every value is a whole number (NaN becomes null)
+        column = pc.if_else(pc.is_nan(column), pa.scalar(None, kind), column)
+        whole = pc.fill_null(pc.equal(pc.floor(column), column), True)
+        if not pc.all(whole).as_py():
+            raise InvalidInput(
+                f"column {name!r} holds fractions, not Integral values", reason="invalid-type"
+            )
     try:
         return column.cast(ARROW_TYPES[ftype])
     except (pa.ArrowInvalid, OverflowError):
