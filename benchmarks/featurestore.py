@@ -909,16 +909,26 @@ def training(workdir: Path, repo: Path, studio, pit: pa.Table, spine: pa.Table, 
     timeout = args.feast_budget + 60  # the call's budget, plus start-up and writing the answer
     log(f"studio: training set of {spine.num_rows:,} x {pit.num_rows:,} in a child process")
     studio_out = workdir / "studio-training.parquet"
-    s = run_child("studio-training", [str(workdir), str(spine_path), str(studio_out)], cap, timeout)
+    studio_runs = [
+        run_child("studio-training", [str(workdir), str(spine_path), str(studio_out)], cap, timeout)
+        for _ in range(args.training_repeats)
+    ]
+    s = studio_runs[-1]  # its answer is the one checked
     studio_result = {
         "call": "FeatureStoreService.training_set(principal, spine, ['pit:f0', …, 'pit:f9'], "
         "time_column='event_timestamp') in a new process (DuckDB ASOF LEFT JOIN, memory_limit "
-        "2GB, 2 threads)",
-        **s,
+        "2GB, 2 threads), each run in its own process",
+        "runs": studio_runs,
     }
-    if "killed" not in s:
-        studio_result["seconds"] = round(s["seconds"], 3)
-        studio_result["peak_rss_gib"] = gib(s["peak_rss_bytes"])
+    if not any("killed" in r for r in studio_runs):
+        seconds = [r["seconds"] for r in studio_runs]
+        studio_result["seconds"] = round(statistics.median(seconds), 3)
+        studio_result["seconds_min"] = round(min(seconds), 3)
+        studio_result["seconds_max"] = round(max(seconds), 3)
+        studio_result["peak_rss_bytes"] = max(r["peak_rss_bytes"] for r in studio_runs)
+        studio_result["peak_rss_gib"] = gib(studio_result["peak_rss_bytes"])
+        studio_result["rss_before_call_bytes"] = s["rss_before_call_bytes"]
+        studio_result["headline"] = "median seconds and highest peak RSS of the runs"
         studio_result["check"] = check_studio(studio_out, pit, spine, ref, args.seed)
 
     def feast_run(rows: int) -> dict:
@@ -951,9 +961,9 @@ def training(workdir: Path, repo: Path, studio, pit: pa.Table, spine: pa.Table, 
         (r for r in feast_runs if r["spine_rows"] == full and "killed" not in r), None
     )
     goals = {}
-    if "killed" not in s:
-        goals[f"studio_le_{GOAL_TRAINING_S:g}s"] = s["seconds"] <= GOAL_TRAINING_S
-        goals["studio_le_2GB"] = s["peak_rss_bytes"] <= GOAL_TRAINING_BYTES
+    if "seconds" in studio_result:
+        goals[f"studio_le_{GOAL_TRAINING_S:g}s"] = studio_result["seconds"] <= GOAL_TRAINING_S
+        goals["studio_le_2GB"] = studio_result["peak_rss_bytes"] <= GOAL_TRAINING_BYTES
         c = studio_result["check"]
         goals["studio_one_row_per_spine_row_and_values_equal_reference"] = (
             c["one_row_per_spine_row"]
@@ -982,8 +992,8 @@ def training(workdir: Path, repo: Path, studio, pit: pa.Table, spine: pa.Table, 
             "budget_s": args.feast_budget,
             "child_killed_after_s": timeout,
         },
-        "speedup_at_full_size": round(full_feast["seconds"] / s["seconds"], 1)
-        if full_feast and "killed" not in s
+        "speedup_at_full_size": round(full_feast["seconds"] / studio_result["seconds"], 1)
+        if full_feast and "seconds" in studio_result
         else None,
         "goals": goals,
     }
@@ -1011,6 +1021,23 @@ def machine_info() -> dict:
         "duckdb": duckdb.__version__,
         "pyarrow": pa.__version__,
         "feast": feast.__version__,
+    }
+
+
+def code_version() -> dict:
+    """The commit measured, and whether the feature store's files differ from it."""
+
+    def git(*argv: str) -> str:
+        done = subprocess.run(
+            ["git", *argv], cwd=Path(__file__).parent, capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "HEAD") or None,
+        "featurestore_files_changed_since": git(
+            "status", "--porcelain", "--", "../jupyter_mlops_studio/featurestore"
+        ).splitlines(),
     }
 
 
@@ -1064,6 +1091,7 @@ def run(args) -> dict:
                 "http_runs": args.http_runs,
                 "warmup": args.warmup,
                 "seed": args.seed,
+                "training_repeats": args.training_repeats,
                 "feast_rows": args.feast_rows,
                 "feast_budget_s": args.feast_budget,
                 "spine": "ids uniform over 1.01 x the ids with records (1% have none), whole-"
@@ -1073,6 +1101,7 @@ def run(args) -> dict:
                 "seconds, Feast as a UTC timestamp column; ids Integral / INT64",
             },
             "machine": machine_info(),
+            "code": code_version(),
         }
         # the machine may be shared: the load average before each part goes in the report
         load = report["load_average_1_5_15_min_before"] = {}
@@ -1123,6 +1152,9 @@ def main() -> None:
     parser.add_argument("--http-runs", type=int, default=3000)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--training-repeats", type=int, default=3, help="studio training-set runs (a process each)"
+    )
     parser.add_argument(
         "--feast-rows",
         default="auto",
