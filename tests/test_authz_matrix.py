@@ -15,6 +15,7 @@ import nbformat
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from image_config import use_codebuild
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.routing import PathMatches
 from tornado.websocket import websocket_connect
@@ -96,6 +97,11 @@ def parquet(**columns) -> bytes:
 
 FS_ROWS = parquet(customer_id=["c2", "c3"], event_time=[1.7e9, 1.7e9], spend=[1.0, 2.0])
 FS_SPINE = parquet(customer_id=["c1"], event_time=[1.8e9])
+IMG = f"{A}/images"
+#: builds of the team space's folder img on CodeBuild (moto_server): editors and owners build
+IMAGE_BUILD = {"context": "spaces/team/img", "repository": "team/img", "tag": "t-{role}"}
+IMAGE_BUILDERS = S(201, 201, 201, 403, 404, 401)
+IMAGE_ENDED = S(409, 409, 409, 403, 404, 401)
 
 # (method, url, body, expected, setup) — "{role}" in url/body is replaced by the role's name;
 # "ws" as the method opens a websocket (101 when it opens)
@@ -376,6 +382,22 @@ ROWS = [
         None,
     ),
     ("GET", "/mlops-studio/share/{token}", None, S(302, 302, 403, 302, 403, 302), None),
+    # -- image builds (image_build: alice's ended build of spaces/team/img) -------------------
+    ("GET", f"{IMG}/backends", None, SIGNED_IN_STUDIO, None),
+    ("GET", f"{IMG}/builds?space=team", None, SIGNED_IN_STUDIO, None),
+    ("POST", f"{IMG}/builds", IMAGE_BUILD, IMAGE_BUILDERS, None),
+    ("GET", f"{IMG}/builds/{{image_build}}", None, STUDIO_READERS, None),
+    ("POST", f"{IMG}/builds/{{image_build}}/cancel", None, IMAGE_ENDED, None),
+    ("GET", f"{IMG}/builds/{{image_build}}/logs?after=1", None, STUDIO_READERS, None),
+    ("GET", f"{IMG}/builds/{{image_build}}/events", None, STUDIO_READERS, None),
+    (
+        "POST",
+        f"{IMG}/check",
+        {"dockerfile": "spaces/team/img/Dockerfile", "mode": "training"},
+        STUDIO_READERS,
+        None,
+    ),
+    ("POST", f"{IMG}/check", {"content": "FROM x\n"}, SIGNED_IN_STUDIO, None),
     # -- feature store (group fsg made by the admin, record c1 in it) -------------------------
     ("GET", f"{F}/groups", None, EVERYONE, None),
     (
@@ -426,8 +448,10 @@ ROWS = [
 
 
 @pytest.fixture
-def jp_server_config(jp_server_config):
-    """The matrix runs with JupyterLab and jupyter-lsp loaded too, so their routes are walked."""
+def jp_server_config(jp_server_config, moto_endpoint, s3_bucket):
+    """The matrix runs with JupyterLab and jupyter-lsp loaded too, so their routes are walked;
+    image builds go to CodeBuild on a moto_server."""
+    use_codebuild(jp_server_config, moto_endpoint, s3_bucket)
     extensions = jp_server_config["ServerApp"]["jpserver_extensions"]
     extensions.update({"jupyterlab": True, "jupyter_lsp": True})
     return jp_server_config
@@ -459,6 +483,7 @@ async def test_every_route_is_in_the_matrix(jp_serverapp):
         re.sub(r"\?.*$", "", row[1]).format(
             role="admin",
             session_id="a-b-c-d-e",
+            image_build="0" * 32,
             kernel_id="a-b-c-d-e",
             file_id="x",
             terminal="1",
@@ -504,6 +529,12 @@ async def test_authorization_matrix(
     team = jp_root_dir / "spaces" / "team"
     (team / "nb.ipynb").write_text(NB)
     (team / "page.html").write_text("<p>hi</p>")
+    (team / "img").mkdir()
+    (team / "img" / "Dockerfile").write_text("FROM python:3.11\nCOPY train /usr/local/bin/\n")
+    (team / "img" / "train").write_text("#!/bin/sh\n")
+    owner = services.identity.get_user("alice").principal()
+    image_build = services.images.start_build(owner, {**IMAGE_BUILD, "tag": "matrix"})
+    assert services.images.wait(image_build["id"], 60)["status"] == "Succeeded"
     r = await request_as(
         tokens["owner"],
         "POST",
@@ -551,6 +582,7 @@ async def test_authorization_matrix(
         elif what == "fsgroup":
             services.featurestore.create_group(admin, {**FS_GROUP, "name": arg})
 
+    ids["image_build"] = image_build["id"]
     failures = []
     for method, url, body, expected, prepare in ROWS:
         for role in ROLES:

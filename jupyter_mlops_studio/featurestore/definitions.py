@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..core import validation as v
@@ -66,11 +67,12 @@ class Group:
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
 
-    @property
+    # computed once: the record paths read them on every call (a group is rebuilt on change)
+    @cached_property
     def types(self) -> dict[str, str]:
         return {f["name"]: f["type"] for f in self.features}
 
-    @property
+    @cached_property
     def feature_names(self) -> list[str]:
         return [f["name"] for f in self.features]
 
@@ -241,7 +243,10 @@ def event_seconds(value: Any, field_type: str) -> float:
 def record_id(value: Any, field_type: str) -> str:
     """A record identifier value, as the string the online store keys it by."""
     if field_type == INTEGRAL:
-        if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,19}", value):
+        if isinstance(value, str) and (
+            (value.isascii() and value.isdigit() and len(value) <= 19)
+            or re.fullmatch(r"-[0-9]{1,19}", value)
+        ):
             value = int(value)
         if (
             isinstance(value, bool)

@@ -126,6 +126,10 @@ class SqlOnlineStore(OnlineStore):
         self.db = db
         self.dialect = db.engine.dialect.name
         self._p = "?" if self.dialect == "sqlite" else "%s"
+        self._select_one = (
+            "SELECT event_time, write_time, deleted, payload FROM featurestore_online"
+            f" WHERE group_id = {self._p} AND record_id = {self._p}"
+        )
         self._local = threading.local()
         database = db.engine.url.database
         self._sqlite_file = (
@@ -188,6 +192,13 @@ class SqlOnlineStore(OnlineStore):
             with self._readers_lock:
                 self._readers.append(reader)
         return reader
+
+    def get(self, group_id, record_id) -> Stored | None:
+        reader = self._reader()
+        if reader is None:
+            return super().get(group_id, record_id)
+        r = reader.execute(self._select_one, (group_id, record_id)).fetchone()
+        return None if r is None else Stored(r[0], r[1], bool(r[2]), r[3])
 
     def get_many(self, group_id, record_ids) -> dict[str, Stored]:
         if not record_ids:

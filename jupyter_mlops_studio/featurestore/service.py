@@ -389,8 +389,9 @@ class FeatureStoreService:
         if group.ttl_seconds and now - stored.event_time > group.ttl_seconds:
             return None
         record = orjson.loads(stored.payload)
-        for name in group.feature_names:  # features added after the record was written
-            record.setdefault(name, None)
+        if len(record) != len(group.features):  # features added after the record was written
+            for name in group.feature_names:
+                record.setdefault(name, None)
         return record
 
     def batch_get(self, principal: Principal, data: Any) -> dict[str, Any]:
@@ -432,9 +433,10 @@ class FeatureStoreService:
                 errors += [_error(name, r, e) for r in item["record_ids"]]
                 continue
             valid = []
+            id_type = group.types[group.record_identifier]
             for raw in item["record_ids"]:
                 try:
-                    valid.append(d.record_id(raw, group.types[group.record_identifier]))
+                    valid.append(d.record_id(raw, id_type))
                 except InvalidInput as e:
                     errors.append(_error(name, raw, e))
             try:
