@@ -10,6 +10,7 @@ from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from traitlets import Float, Int, List, Type, Unicode, default
+from traitlets.utils.importstring import import_item
 
 from .collab.rooms import ROOM_ROUTE, RoleAwareRoomHandler
 from .core.artifacts import ArtifactStore, LocalArtifactStore
@@ -27,7 +28,7 @@ from .featurestore.handlers import HANDLERS as FEATURESTORE_HANDLERS
 from .featurestore.offline import OfflineStore
 from .featurestore.online import OnlineStore, SqlOnlineStore
 from .featurestore.service import FeatureStoreService
-from .images.backends import BACKENDS
+from .images.backends import BACKENDS, BuildBackend
 from .images.handlers import HANDLERS as IMAGE_HANDLERS
 from .images.service import ImageBuildService
 from .registry.handlers import HANDLERS as REGISTRY_HANDLERS
@@ -148,7 +149,8 @@ class StudioApp(ExtensionApp):
         default_value=["codebuild", "docker"],
         config=True,
         help="Image build backends offered: codebuild (configure CodeBuildBackend.bucket, .role, "
-        ".region_name, .endpoint_url) and docker (a local Docker or Podman engine).",
+        ".region_name, .endpoint_url), docker (a local Docker or Podman engine), or the import "
+        "path of a BuildBackend subclass of your own.",
     )
     max_build_context_size = Int(
         500 * 1024 * 1024,
@@ -217,15 +219,12 @@ class StudioApp(ExtensionApp):
             ),
             flush_interval=self.featurestore_flush_interval,
         )
-        unknown = sorted(set(self.image_build_backends) - set(BACKENDS))
-        if unknown:
-            raise ValueError(f"unknown StudioApp.image_build_backends: {', '.join(unknown)}")
         images = ImageBuildService(
             db,
             spaces,
             paths,
             data / "image-builds",
-            {name: BACKENDS[name](parent=self) for name in self.image_build_backends},
+            {b.name: b for b in (cls(parent=self) for cls in self._build_backend_classes())},
             max_context_size=self.max_build_context_size,
         )
         registry = RegistryService(db, identity, spaces, paths, policy, artifacts, webhooks)
@@ -247,6 +246,20 @@ class StudioApp(ExtensionApp):
             featurestore=featurestore,
             images=images,
         )
+
+    def _build_backend_classes(self) -> list[type[BuildBackend]]:
+        """``image_build_backends`` entries: a built-in name or the import path of a
+        BuildBackend subclass (a backend of your own, e.g. ``mypkg.builds.KanikoBackend``)."""
+        classes = []
+        for entry in self.image_build_backends:
+            cls = BACKENDS.get(entry) or (import_item(entry) if "." in entry else None)
+            if not (isinstance(cls, type) and issubclass(cls, BuildBackend)):
+                raise ValueError(
+                    f"StudioApp.image_build_backends: {entry!r} is neither "
+                    f"{' nor '.join(BACKENDS)} nor the import path of a BuildBackend subclass"
+                )
+            classes.append(cls)
+        return classes
 
     def initialize_settings(self):
         try:
