@@ -31,6 +31,8 @@ from .featurestore.service import FeatureStoreService
 from .images.backends import BACKENDS, BuildBackend
 from .images.handlers import HANDLERS as IMAGE_HANDLERS
 from .images.service import ImageBuildService
+from .localrun.handlers import HANDLERS as LOCALRUN_HANDLERS
+from .localrun.service import LocalRunService
 from .registry.handlers import HANDLERS as REGISTRY_HANDLERS
 from .registry.service import RegistryService
 from .registry.webhooks import WebhookService
@@ -228,6 +230,9 @@ class StudioApp(ExtensionApp):
             max_context_size=self.max_build_context_size,
         )
         registry = RegistryService(db, identity, spaces, paths, policy, artifacts, webhooks)
+        localruns = LocalRunService(
+            db, spaces, paths, policy, artifacts, registry, data / "localruns"
+        )
         return StudioServices(
             db=db,
             identity=identity,
@@ -245,6 +250,7 @@ class StudioApp(ExtensionApp):
             ),
             featurestore=featurestore,
             images=images,
+            localruns=localruns,
         )
 
     def _build_backend_classes(self) -> list[type[BuildBackend]]:
@@ -270,6 +276,7 @@ class StudioApp(ExtensionApp):
         self.services.webhooks.start()  # delivers pending webhook events, also those of before
         self.services.featurestore.start()  # replays puts a crash left in the offline buffer
         self.services.images.start()  # fails the builds a crash left unfinished
+        self.services.localruns.start()  # fails the local runs a restart left InProgress
         settings = self.serverapp.web_app.settings
         settings[SETTINGS_KEY] = self.services
         settings[GUARD_KEY] = JupyterGuard(settings)
@@ -291,6 +298,7 @@ class StudioApp(ExtensionApp):
                 *SHARING_HANDLERS,
                 *FEATURESTORE_HANDLERS,
                 *IMAGE_HANDLERS,
+                *LOCALRUN_HANDLERS,
                 (r"/openapi.yaml", OpenAPIHandler),
             )
         ]
@@ -305,4 +313,5 @@ class StudioApp(ExtensionApp):
             services.webhooks.stop()
             services.featurestore.stop()
             services.images.stop()
+            services.localruns.stop()
             services.db.dispose()
