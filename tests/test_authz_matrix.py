@@ -74,6 +74,9 @@ SNAPSHOTTERS = S(201, 201, 201, 201, 400, 401)
 SNAPSHOT_READERS = S(200, 200, 404, 200, 404, 401)
 LINK_OWNERS = S(200, 200, 404, 404, 404, 401)
 F = f"{A}/featurestore"
+#: local runs and endpoints of the team space: editors and owners (and admins) use them
+LOCAL_USERS = S(200, 200, 200, 403, 404, 401)
+LOCAL_ENDED = S(409, 409, 409, 403, 404, 401)
 EVERYONE = S(200, 200, 200, 200, 200, 401)
 #: changes to a feature group the admin created: its creator, admins and MLOps engineers only
 FS_GROUP_OWNERS = S(200, 403, 403, 403, 403, 401)
@@ -444,6 +447,29 @@ ROWS = [
     ),
     ("POST", f"{F}/query", {"sql": "SELECT count(*) FROM fsg"}, EVERYONE, None),
     ("POST", f"{F}/training-sets?features=fsg:spend", FS_SPINE, EVERYONE, None),
+    # -- local runs and endpoints (an ended run and a failed endpoint of the team space) ------
+    ("GET", f"{A}/local-runs", None, SIGNED_IN_STUDIO, None),
+    (
+        "POST",
+        f"{A}/local-runs",
+        {"entry_point": "spaces/team/lr-{role}.py"},
+        S(201, 201, 201, 403, 404, 401),
+        "file:lr-{role}.py",
+    ),
+    ("GET", f"{A}/local-runs/{{local_run}}", None, LOCAL_USERS, None),
+    ("DELETE", f"{A}/local-runs/{{local_run}}", None, LOCAL_ENDED, None),
+    ("GET", f"{A}/local-runs/{{local_run}}/logs", None, LOCAL_USERS, None),
+    ("GET", f"{A}/local-endpoints", None, SIGNED_IN_STUDIO, None),
+    (
+        "POST",
+        f"{A}/local-endpoints",
+        {"model_path": "spaces/team/no-model"},
+        S(400, 400, 400, 403, 404, 401),
+        None,
+    ),
+    ("GET", f"{A}/local-endpoints/{{local_endpoint}}", None, LOCAL_USERS, None),
+    ("DELETE", f"{A}/local-endpoints/{{local_endpoint}}", None, LOCAL_ENDED, None),
+    ("POST", f"{A}/local-endpoints/{{local_endpoint}}/invocations", "[[1]]", LOCAL_ENDED, None),
 ]
 
 
@@ -491,6 +517,8 @@ async def test_every_route_is_in_the_matrix(jp_serverapp):
             link="0123456789abcdef",
             spare_link="0123456789abcdef",
             token="mlsh_" + "x" * 32,
+            local_run="0" * 32,
+            local_endpoint="0" * 32,
         )
         for row in ROWS
     ]
@@ -556,11 +584,21 @@ async def test_authorization_matrix(
     spare = services.sharing.create_link(
         alice, snapshot["id"], {"audience": "users", "users": ["tina"]}
     )
+    (team / "lr.py").write_text("print('ok')\n")
+    (team / "lr-model").mkdir()
+    local_run = services.localruns.start_training(alice, {"entry_point": "spaces/team/lr.py"})
+    local_endpoint = services.localruns.start_endpoint(
+        alice, {"model_path": "spaces/team/lr-model"}
+    )
+    assert services.localruns.wait(local_run["id"], 60)
+    assert services.localruns.wait(local_endpoint["id"], 90)
     ids = {
         "snapshot": snapshot["id"],
         "link": link["id"],
         "token": link["token"],
         "spare_link": spare["id"],
+        "local_run": local_run["id"],
+        "local_endpoint": local_endpoint["id"],
         "session_id": session["id"],
         "kernel_id": session["kernel"]["id"],
         "terminal": r.json["name"],
