@@ -351,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sql")
     p.add_argument("--limit", type=int, default=1000)
     p.set_defaults(fn=cmd_fs_query)
+
+    from .localrun.cli import add_parsers as add_local_parsers
+
+    add_local_parsers(sub, online)
     return parser
 
 

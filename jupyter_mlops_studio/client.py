@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .featurestore.client import FeatureStoreClient
+    from .localrun.client import LocalRunsClient
 
 API_PATH = "mlops-studio/api/v1"
-BINARY_TYPES = frozenset({"application/vnd.apache.parquet", "application/octet-stream"})
+BINARY_TYPES = frozenset(
+    {"application/vnd.apache.parquet", "application/octet-stream", "application/x-npy"}
+)
 
 
 class StudioAPIError(Exception):
@@ -75,6 +78,7 @@ class StudioClient:
         query: dict | None = None,
         raw: bytes | None = None,
         content_type: str = "application/octet-stream",
+        accept: str | None = None,
     ) -> Any:
         """Call the API: JSON in and out; ``raw`` bytes are sent as ``content_type``; a response
         that is not JSON comes back as text, or as bytes when it is binary (Parquet)."""
@@ -84,6 +88,8 @@ class StudioClient:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         req = urllib.request.Request(url, data=data, method=method)
         req.add_header("Authorization", f"token {self.token}")
+        if accept is not None:
+            req.add_header("Accept", accept)
         if data is not None:
             kind = content_type if raw is not None else "application/json"
             req.add_header("Content-Type", kind)
@@ -229,6 +235,15 @@ class StudioClient:
         from .featurestore.client import FeatureStoreClient
 
         return FeatureStoreClient(self)
+
+    @property
+    def local(self) -> LocalRunsClient:
+        """Local training runs and endpoints in the SageMaker layout, without Docker:
+        ``studio.local.train("spaces/team/train.py", {"C": 0.5}, {"train": "spaces/team/data"})``.
+        """
+        from .localrun.client import LocalRunsClient
+
+        return LocalRunsClient(self)
 
     @property
     def snapshots(self) -> SnapshotsClient:

@@ -12,6 +12,8 @@ import asyncio
 import io
 import json
 import os
+import subprocess
+import sys
 import tarfile
 import textwrap
 import time
@@ -19,6 +21,7 @@ import urllib.request
 
 import pytest
 
+from jupyter_mlops_studio.client import StudioAPIError, StudioClient
 from jupyter_mlops_studio.localrun import layout
 
 TRAIN = textwrap.dedent(
@@ -644,3 +647,66 @@ def test_cmd_args_and_env_values_follow_the_toolkit():
     ]
     assert layout.env_value(None) == "" and layout.env_value("s") == "s"
     assert layout.env_value({"b": [1, 2], "a": True}) == '{"a":true,"b":[1,2]}'
+
+
+def _studio(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_mlops_studio.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+async def test_cli_and_client(server_url, team):
+    eddie = team["eddie"]
+    online = ["--url", server_url, "--token", eddie]
+    r = await asyncio.to_thread(
+        _studio,
+        "train-local",
+        "spaces/team/train.py",
+        "--hp",
+        "C=0.5",
+        "--hp",
+        "solver=lbfgs",
+        "--channel",
+        "train=spaces/team/data",
+        *online,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "trained with ['-C', '0.5', '--solver', 'lbfgs']" in r.stdout
+    assert ": Completed" in r.stderr and "model: studio-artifact://localruns/" in r.stderr
+    run_id = r.stderr.split()[2]
+    r = await asyncio.to_thread(_studio, "train-local", "spaces/team/fail.py", *online)
+    assert r.returncode == 1 and "loading data" in r.stdout
+    assert "error: ValueError: column 'age' has 12 missing values" in r.stderr
+    r = await asyncio.to_thread(_studio, "train-local", "spaces/team/../x.py", *online)
+    assert r.returncode == 1 and "leaves its folder" in r.stderr
+
+    r = await asyncio.to_thread(_studio, "serve-local", run_id, *online)
+    assert r.returncode == 0, r.stderr
+    endpoint = json.loads(r.stdout)
+    assert endpoint["status"] == "InService" and endpoint["model"] == {"run_id": run_id}
+    local = StudioClient(server_url, eddie).local
+    assert await asyncio.to_thread(local.invoke, endpoint["id"], [[0, 0], [10, 5]]) == [0.0, 1.0]
+    csv = await asyncio.to_thread(local.invoke, endpoint["id"], "3,1\n", "text/csv", "text/csv")
+    assert csv == "0.0\n"
+    assert [e["id"] for e in await asyncio.to_thread(local.endpoints)] == [endpoint["id"]]
+    r = await asyncio.to_thread(_studio, "serve-local", "--stop", endpoint["id"], *online)
+    assert r.returncode == 0 and json.loads(r.stdout)["status"] == "Stopped"
+
+    # the client: train and wait with the log, runs, logs
+    log = io.StringIO()
+    run = await asyncio.to_thread(
+        local.train,
+        "spaces/team/train.py",
+        {"max-iter": 50},
+        {"train": "spaces/team/data"},
+        log=log,
+    )
+    assert run["status"] == "Completed" and "--max-iter', '50'" in log.getvalue()
+    assert [x["id"] for x in await asyncio.to_thread(local.runs)][0] == run["id"]
+    assert (await asyncio.to_thread(local.logs, run["id"]))["complete"] is True
+    with pytest.raises(StudioAPIError) as e:
+        await asyncio.to_thread(local.run, "f" * 32)
+    assert e.value.status == 404
