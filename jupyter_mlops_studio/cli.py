@@ -331,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("link")
     p.set_defaults(fn=cmd_snapshot_revoke)
 
+    _add_image_parsers(sub, online)
+
     fs = sub.add_parser("featurestore", help="the feature store").add_subparsers(
         dest="cmd", required=True
     )
@@ -408,6 +410,167 @@ def cmd_snapshot_share(args):
 
 def cmd_snapshot_revoke(args):
     print(json.dumps(_client(args).snapshots.revoke(args.link)))
+
+
+def _print_log_line(line: dict) -> None:
+    if line["kind"] == "phase":
+        print(f"[{line['text']}]", flush=True)
+    elif line["kind"] == "status":
+        print(f"status: {line['text']}", flush=True)
+    else:
+        print(line["text"], flush=True)
+
+
+def _build_options(args) -> dict:
+    options = _given(role=args.role, bucket=args.bucket, compute_type=args.compute_type)
+    if args.vpc_id:
+        options["vpc_id"] = args.vpc_id
+    for name in ("subnet_ids", "security_group_ids"):
+        value = getattr(args, name)
+        if value:
+            key = "subnets" if name == "subnet_ids" else name
+            options[key] = [x.strip() for x in value.split(",") if x.strip()]
+    return options
+
+
+def cmd_image_build(args):
+    """Like ``sm-docker build``: start the build, follow its log, print the image URI."""
+    images = _client(args).images
+    build = images.build(
+        args.context,
+        args.repository,
+        tag=args.tag,
+        dockerfile=args.file,
+        build_args=_pairs(args.build_arg),
+        backend=args.backend,
+        options=_build_options(args) or None,
+        rebuild=args.rebuild,
+        layout=args.layout,
+    )
+    if build["cached_from"]:
+        print(
+            f"build {build['id']}: unchanged context and arguments, "
+            f"the image of build {build['cached_from']}",
+            file=sys.stderr,
+        )
+    else:
+        print(f"build {build['id']} ({build['backend']}) {build['status']}", file=sys.stderr)
+        if args.no_logs:
+            build = images.wait(build["id"], timeout=args.timeout)
+        else:
+            for line in images.follow(build["id"]):
+                if line["kind"] != "end":
+                    _print_log_line(line)
+            build = images.get(build["id"])
+    if build["status"] != "Succeeded":
+        reason = f": {build['failure_reason']}" if build["failure_reason"] else ""
+        print(f"error: build {build['id']} {build['status']}{reason}", file=sys.stderr)
+        raise SystemExit(1)
+    print(build["image_uri"])
+
+
+def cmd_image_list(args):
+    for b in _client(args).images.builds(args.space):
+        image = b["image_uri"] or "-"
+        print(
+            f"{b['id']}\t{b['status']}\t{b['space']}\t{b['repository']}:{b['tag']}\t"
+            f"{b['backend']}\t{image}\t{b['created_at']}"
+        )
+
+
+def cmd_image_logs(args):
+    images = _client(args).images
+    if args.follow:
+        for line in images.follow(args.build):
+            if line["kind"] != "end":
+                _print_log_line(line)
+        return
+    page = images.logs(args.build)
+    while page["lines"]:
+        for line in page["lines"]:
+            _print_log_line(line)
+        page = images.logs(args.build, page["next"])
+
+
+def cmd_image_cancel(args):
+    build = _client(args).images.cancel(args.build)
+    print(f"cancel requested: build {build['id']} ({build['status']})")
+
+
+def cmd_image_check(args):
+    """Check a local Dockerfile (or, when no such local file exists, one of a space)."""
+    images = _client(args).images
+    path = Path(args.dockerfile)
+    if path.is_file():
+        result = images.check(content=path.read_text(errors="replace"), mode=args.mode)
+    else:
+        result = images.check(dockerfile=args.dockerfile, mode=args.mode)
+    for f in result["findings"]:
+        where = f"{args.dockerfile}:{f['line']}" if f["line"] else args.dockerfile
+        print(f"{where}: {f['level']}: {f['message']} [{f['rule']}]")
+    errors = sum(f["level"] == "error" for f in result["findings"])
+    print(
+        f"{args.dockerfile}: {result['mode']} layout {'ok' if result['ok'] else 'not ok'} "
+        f"({errors} error(s), {len(result['findings']) - errors} other finding(s))",
+        file=sys.stderr,
+    )
+    if not result["ok"]:
+        raise SystemExit(1)
+
+
+def _add_image_parsers(sub, online) -> None:
+    img = sub.add_parser("image", help="container image builds").add_subparsers(
+        dest="cmd", required=True
+    )
+    p = online(
+        img.add_parser(
+            "build",
+            help="build an image from a folder of a space, follow its log, print the image URI",
+        )
+    )
+    p.add_argument("context", help="the build context, a folder of a space: spaces/team/image")
+    p.add_argument("--repository", required=True, help="ECR repository (or local image name)")
+    p.add_argument("--tag", default="latest")
+    p.add_argument("-f", "--file", help="the Dockerfile, relative to the context")
+    p.add_argument("--build-arg", action="append", metavar="KEY=VALUE")
+    p.add_argument("--backend", help="codebuild or docker (default: the server's first)")
+    p.add_argument("--role", help="IAM service role ARN of the CodeBuild project")
+    p.add_argument("--bucket", help="S3 bucket the context is uploaded to")
+    p.add_argument("--compute-type", help="CodeBuild compute type, e.g. BUILD_GENERAL1_MEDIUM")
+    p.add_argument("--vpc-id")
+    p.add_argument("--subnet-ids", help="comma-separated, with --vpc-id")
+    p.add_argument("--security-group-ids", help="comma-separated, with --vpc-id")
+    p.add_argument(
+        "--layout",
+        choices=("training", "inference", "both"),
+        help="check the SageMaker layout first (findings in the log)",
+    )
+    p.add_argument("--rebuild", action="store_true", help="build even if an identical one did")
+    p.add_argument("--no-logs", action="store_true", help="wait without showing the log")
+    p.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait (--no-logs)")
+    p.set_defaults(fn=cmd_image_build)
+    p = online(img.add_parser("list", help="builds of your spaces, newest first"))
+    p.add_argument("--space")
+    p.set_defaults(fn=cmd_image_list)
+    p = online(img.add_parser("logs", help="a build's log"))
+    p.add_argument("build")
+    p.add_argument("--follow", action="store_true", help="follow the log until the build ends")
+    p.set_defaults(fn=cmd_image_logs)
+    p = online(img.add_parser("cancel", help="stop a queued or running build"))
+    p.add_argument("build")
+    p.set_defaults(fn=cmd_image_cancel)
+    p = online(
+        img.add_parser(
+            "check",
+            help="check a Dockerfile against SageMaker's container layout "
+            "(exit status 1 on errors)",
+        )
+    )
+    p.add_argument(
+        "dockerfile", help="a local Dockerfile, or one of a space: spaces/team/Dockerfile"
+    )
+    p.add_argument("--mode", choices=("training", "inference", "both"), default="both")
+    p.set_defaults(fn=cmd_image_check)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .featurestore.client import FeatureStoreClient
+    from .images.client import ImagesClient
     from .localrun.client import LocalRunsClient
 
 API_PATH = "mlops-studio/api/v1"
@@ -227,6 +228,14 @@ class StudioClient:
     def registry(self) -> RegistryClient:
         """The model registry: ``studio.registry.register("churn", "model/", metrics={...})``."""
         return RegistryClient(self)
+
+    @property
+    def images(self) -> ImagesClient:
+        """Container image builds: ``studio.images.build("spaces/team/image", "team/train")``,
+        ``studio.images.follow(build_id)`` for the log, ``studio.images.check(content=...)``."""
+        from .images.client import ImagesClient
+
+        return ImagesClient(self)
 
     @property
     def featurestore(self) -> FeatureStoreClient:
