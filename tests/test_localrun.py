@@ -367,6 +367,23 @@ async def test_stop_a_run_and_restart_marks_runs_failed(api, team, jp_root_dir, 
     assert r.json["status"] == "Failed" and r.json["failure_reason"] == "server restarted"
 
 
+async def test_shell_entry_point_and_max_runtime(api, team, jp_root_dir, services):
+    folder = jp_root_dir / "spaces" / "team"
+    (folder / "train.sh").write_text('echo "$SM_HP_EPOCHS $@" > "$SM_MODEL_DIR/args.txt"\n')
+    (folder / "forever.py").write_text("import time\ntime.sleep(120)\n")
+    body = {"entry_point": "spaces/team/train.sh", "hyperparameters": {"epochs": 3}}
+    r = await api(team["eddie"], "POST", "/local-runs", body)
+    run = await _until(api, team["eddie"], f"/local-runs/{r.json['id']}", _finished)
+    assert run["status"] == "Completed", run
+    files = _extract(services.artifacts.get(run["model"]["key"]))
+    assert files == {"args.txt": b"3 --epochs 3\n"}
+    body = {"entry_point": "spaces/team/forever.py", "max_runtime_seconds": 1}
+    r = await api(team["eddie"], "POST", "/local-runs", body)
+    run = await _until(api, team["eddie"], f"/local-runs/{r.json['id']}", _finished, 30)
+    assert run["status"] == "Failed" and run["exit_code"] == -15
+    assert run["failure_reason"].startswith("MaxRuntimeInSeconds of 1 s exceeded")
+
+
 async def _trained(api, token):
     r = await api(
         token,
