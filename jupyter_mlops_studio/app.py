@@ -28,6 +28,8 @@ from .featurestore.handlers import HANDLERS as FEATURESTORE_HANDLERS
 from .featurestore.offline import OfflineStore
 from .featurestore.online import OnlineStore, SqlOnlineStore
 from .featurestore.service import FeatureStoreService
+from .gallery.handlers import HANDLERS as GALLERY_HANDLERS
+from .gallery.service import GalleryService
 from .images.backends import BACKENDS, BuildBackend
 from .images.handlers import HANDLERS as IMAGE_HANDLERS
 from .images.service import ImageBuildService
@@ -160,6 +162,17 @@ class StudioApp(ExtensionApp):
         help="Largest image build context (bytes); larger ones get 413 before any upload.",
     )
 
+    template_dirs = List(
+        Unicode(),
+        default_value=[],
+        config=True,
+        help="Folders of gallery templates (each a template folder with template.yaml, or a "
+        "folder holding several at any depth; .galleryignore lines skip folders). Besides "
+        "these, the gallery shows the templates shipped with the studio, the domain catalog "
+        "(<data_dir>/gallery), entry points of group jupyter_mlops_studio.templates and "
+        "registry groups published to the gallery.",
+    )
+
     def _link_jupyter_server_extension(self, serverapp):
         super()._link_jupyter_server_extension(serverapp)
         # linking runs before the server builds its identity provider and authorizer: make them
@@ -251,6 +264,14 @@ class StudioApp(ExtensionApp):
             featurestore=featurestore,
             images=images,
             localruns=localruns,
+            gallery=GalleryService(
+                spaces,
+                paths,
+                data / "gallery",
+                self.template_dirs,
+                registry,
+                max_upload_size=self.max_upload_size,
+            ),
         )
 
     def _build_backend_classes(self) -> list[type[BuildBackend]]:
@@ -299,6 +320,7 @@ class StudioApp(ExtensionApp):
                 *FEATURESTORE_HANDLERS,
                 *IMAGE_HANDLERS,
                 *LOCALRUN_HANDLERS,
+                *GALLERY_HANDLERS,
                 (r"/openapi.yaml", OpenAPIHandler),
             )
         ]

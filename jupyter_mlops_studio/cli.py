@@ -357,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .localrun.cli import add_parsers as add_local_parsers
 
     add_local_parsers(sub, online)
+
+    from .gallery.cli import add_parsers as add_gallery_parsers
+
+    add_gallery_parsers(sub, online)
     return parser
 
 

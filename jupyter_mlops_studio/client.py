@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .featurestore.client import FeatureStoreClient
+    from .gallery.client import GalleryClient
     from .images.client import ImagesClient
     from .localrun.client import LocalRunsClient
 
@@ -253,6 +254,13 @@ class StudioClient:
         from .localrun.client import LocalRunsClient
 
         return LocalRunsClient(self)
+
+    @property
+    def gallery(self) -> GalleryClient:
+        """The template gallery: ``studio.gallery.use("tabular-classification", "team")``."""
+        from .gallery.client import GalleryClient
+
+        return GalleryClient(self)
 
     @property
     def snapshots(self) -> SnapshotsClient:

@@ -105,6 +105,7 @@ IMG = f"{A}/images"
 IMAGE_BUILD = {"context": "spaces/team/img", "repository": "team/img", "tag": "t-{role}"}
 IMAGE_BUILDERS = S(201, 201, 201, 403, 404, 401)
 IMAGE_ENDED = S(409, 409, 409, 403, 404, 401)
+ADMIN_STUDIO_201 = S(201, 403, 403, 403, 403, 401)
 
 # (method, url, body, expected, setup) — "{role}" in url/body is replaced by the role's name;
 # "ws" as the method opens a websocket (101 when it opens)
@@ -470,6 +471,20 @@ ROWS = [
     ("GET", f"{A}/local-endpoints/{{local_endpoint}}", None, LOCAL_USERS, None),
     ("DELETE", f"{A}/local-endpoints/{{local_endpoint}}", None, LOCAL_ENDED, None),
     ("POST", f"{A}/local-endpoints/{{local_endpoint}}/invocations", "[[1]]", LOCAL_ENDED, None),
+    # -- gallery: editors and owners of the team space instantiate; admins manage the catalog --
+    ("GET", f"{A}/gallery/templates?q=tabular", None, EVERYONE, None),
+    ("GET", f"{A}/gallery/templates/tabular-classification", None, EVERYONE, None),
+    (
+        "POST",
+        f"{A}/gallery/templates/tabular-classification/instantiate",
+        {"space": "team", "folder": "tpl-{role}"},
+        S(201, 201, 201, 403, 404, 401),
+        None,
+    ),
+    ("GET", f"{A}/gallery/problems", None, EVERYONE, None),
+    ("POST", f"{A}/gallery/refresh", None, EVERYONE, None),
+    ("POST", f"{A}/gallery/catalog", {"space_path": "spaces/team/gtpl"}, ADMIN_STUDIO_201, None),
+    ("DELETE", f"{A}/gallery/catalog/gtpl", None, S(204, 403, 403, 403, 403, 401), None),
 ]
 
 
@@ -560,6 +575,11 @@ async def test_authorization_matrix(
     (team / "img").mkdir()
     (team / "img" / "Dockerfile").write_text("FROM python:3.11\nCOPY train /usr/local/bin/\n")
     (team / "img" / "train").write_text("#!/bin/sh\n")
+    (team / "gtpl").mkdir()  # a template an admin copies into the gallery's catalog
+    (team / "gtpl" / "template.yaml").write_text(
+        "id: gtpl\ntitle: T\ndescription: d\ntype: notebook\ntask: t\nframework: f\n"
+    )
+    (team / "gtpl" / "nb.ipynb").write_text(NB)
     owner = services.identity.get_user("alice").principal()
     image_build = services.images.start_build(owner, {**IMAGE_BUILD, "tag": "matrix"})
     assert services.images.wait(image_build["id"], 60)["status"] == "Succeeded"

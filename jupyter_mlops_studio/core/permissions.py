@@ -57,6 +57,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "images:read": EVERYONE,
     "images:build": EVERYONE,
     "localrun:use": EVERYONE,
+    "gallery:read": EVERYONE,
+    "gallery:use": EVERYONE,
+    "gallery:manage": frozenset({ADMIN}),
     "kernels:start-unattached": frozenset({ADMIN}),
     "terminals:use": frozenset({ADMIN}),
     "server:files-outside-spaces": frozenset({ADMIN}),
@@ -78,6 +81,7 @@ SPACE_ROLE_NEEDED: dict[str, str] = {
     "spaces:members:manage": "owner",
     "images:build": "editor",
     "localrun:use": "editor",
+    "gallery:use": "editor",
 }
 
 

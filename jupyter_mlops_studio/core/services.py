@@ -33,6 +33,7 @@ class StudioServices:
     featurestore: Any = None
     images: Any = None
     localruns: Any = None
+    gallery: Any = None
 
 
 def services_of(settings: dict[str, Any]) -> StudioServices:
