@@ -1,0 +1,79 @@
+"""Acceptance 3 of issue 7: every shipped template, instantiated through the API into a space,
+runs top to bottom offline with nbclient against a real studio server (STUDIO_URL and
+STUDIO_TOKEN set for the kernel). The pre-trained model's notebooks need torch and are marked
+``slow``: ``pytest -m slow`` (scripts/test runs them in a second command)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from jupyter_mlops_studio.gallery.service import BUILTIN_DIR
+
+FAST = ["tabular-classification", "feature-store-quickstart", "register-model"]
+FAST += ["sagemaker-local-training"]
+SLOW = ["sentence-embeddings"]
+
+
+def test_every_shipped_template_has_a_notebook_test():
+    shipped = {p.name for p in BUILTIN_DIR.iterdir() if (p / "template.yaml").is_file()}
+    assert shipped == set(FAST) | set(SLOW)
+
+
+@pytest.fixture
+def notebook_user(services, make_user, server_url, monkeypatch):
+    token = make_user("nina")
+    nina = services.identity.get_user("nina").principal()
+    services.spaces.create_space(nina, {"name": "lab", "sharing": "private"})
+    monkeypatch.setenv("STUDIO_URL", server_url)
+    monkeypatch.setenv("STUDIO_TOKEN", token)
+    return token
+
+
+async def run_template(api, token, jp_root_dir, template_id: str) -> Path:
+    r = await api(token, "POST", f"/gallery/templates/{template_id}/instantiate", {"space": "lab"})
+    assert r.status == 201, r.json
+    folder = Path(jp_root_dir) / r.json["folder"]
+    notebooks = [f for f in r.json["files"] if f.endswith(".ipynb")]
+    assert r.json["main"] in notebooks
+    # the main notebook first, then the others (a fine-tuning notebook after its model's)
+    for path in [r.json["main"], *sorted(set(notebooks) - {r.json["main"]})]:
+        nb = nbformat.read(Path(jp_root_dir) / path, as_version=4)
+        client = NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+        )
+        await client.async_execute()  # raises CellExecutionError on the first failing cell
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+        assert not errors, errors
+    return folder
+
+
+@pytest.mark.parametrize("template_id", FAST)
+async def test_shipped_notebook_runs(template_id, api, notebook_user, jp_root_dir, services):
+    folder = await run_template(api, notebook_user, jp_root_dir, template_id)
+    nina = services.identity.get_user("nina").principal()
+    if template_id == "tabular-classification":
+        assert (folder / "model" / "model.joblib").is_file()
+    elif template_id == "feature-store-quickstart":
+        group = services.featurestore.describe(nina, "quickstart-customers")
+        assert group["name"] == "quickstart-customers"
+    elif template_id == "register-model":
+        versions, _ = services.registry.list_versions(nina, "iris-classifier")
+        assert [v["version"] for v in versions] == [1]
+    elif template_id == "sagemaker-local-training":
+        runs, _ = services.localruns.list_runs(nina)
+        assert [r["status"] for r in runs] == ["Completed"]
+        assert runs[0]["hyperparameters"] == {"alpha": 1.0}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("template_id", SLOW)
+async def test_pretrained_model_notebooks_run_offline(
+    template_id, api, notebook_user, jp_root_dir, monkeypatch
+):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    folder = await run_template(api, notebook_user, jp_root_dir, template_id)
+    assert (folder / "fine-tuned-minilm" / "config.json").is_file()
