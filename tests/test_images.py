@@ -9,6 +9,7 @@ import json
 import os
 import time
 import zipfile
+import zlib
 
 import pytest
 from moto_fixture import s3_client
@@ -103,6 +104,8 @@ async def test_codebuild_build_is_uploaded_built_cached_and_rebuilt_on_change(
     assert again.status == 200 and again.json["status"] == "Succeeded"
     assert again.json["cached_from"] == build["id"]
     assert again.json["image_uri"] == build["image_uri"]
+    third = await api(dana, "POST", "/images/builds", BODY)
+    assert third.json["cached_from"] == build["id"]  # the build that made it, not a cache hit
     assert len(s3_client(moto_endpoint).list_objects_v2(Bucket=s3_bucket)["Contents"]) == 1
 
     (jp_root_dir / "spaces/vision/image/train.py").write_text("print('changed')\n")
@@ -289,6 +292,16 @@ async def test_layout_check_route(api, dana):
 
 
 # -- contexts ---------------------------------------------------------------------------------
+
+
+def test_write_zip_deflates_at_zip_level(tmp_path):
+    data = "".join(f"{i} line of text {i * 7919 % 1000}\n" for i in range(200_000)).encode()
+    (tmp_path / "a.txt").write_bytes(data)
+    buf = io.BytesIO()
+    ctx.write_zip(ctx.scan(tmp_path, 10**9), buf)
+    info = zipfile.ZipFile(buf).getinfo("a.txt")
+    deflate = zlib.compressobj(ctx.ZIP_LEVEL, zlib.DEFLATED, -15)
+    assert info.compress_size == len(deflate.compress(data) + deflate.flush())
 
 
 def test_dockerignore_and_symlinks(tmp_path):

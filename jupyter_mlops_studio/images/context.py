@@ -150,6 +150,7 @@ def write_zip(context: Context, out) -> str:
             info = zipfile.ZipInfo(f.path, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = (stat.S_IFREG | f.mode) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = ZIP_LEVEL  # a ZipInfo keeps its own level, not the file's
             with open(f.full, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
                 while chunk := src.read(1 << 20):
                     dst.write(chunk)

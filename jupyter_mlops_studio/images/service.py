@@ -399,14 +399,16 @@ class ImageBuildService:
         )
         cached = None if fields["rebuild"] else self._cached(cache_key)
         if cached is not None:
-            row.status, row.image_uri, row.cached_from = "Succeeded", cached.image_uri, cached.id
+            # name the build that made the image, not an earlier cache hit of it
+            origin = cached.cached_from or cached.id
+            row.status, row.image_uri, row.cached_from = "Succeeded", cached.image_uri, origin
             row.started_at = row.ended_at = now
             row.phases = [{"name": "CACHED", "at": now.isoformat()}]
         with self.db.session() as session:
             session.add(row)
         writer = _LogWriter(self.db, build_id)
         if cached is not None:
-            writer("line", f"unchanged context and arguments: the image of build {cached.id}")
+            writer("line", f"unchanged context and arguments: the image of build {origin}")
             writer("status", "Succeeded")
             return self._json(build_id)
         if fields["layout"]:
