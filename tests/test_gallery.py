@@ -176,6 +176,7 @@ def service(tmp_path, dirs=(), **kw) -> GalleryService:
         None,
         entry_points=kw.pop("entry_points", lambda: []),
         check_interval=kw.pop("check_interval", 0),
+        background_refresh=False,
         **kw,
     )
 

@@ -3,9 +3,10 @@
 Sources, in order of precedence when two templates share an id: templates shipped in the package,
 ``StudioApp.template_dirs``, the domain catalog (``<data_dir>/gallery``, managed by admins through
 the API), ``jupyter_mlops_studio.templates`` entry points, and the model registry (groups with
-``publish_to_gallery`` at their newest ``Approved`` version). Folders are scanned again at most
-every ``check_interval`` seconds and only changed manifests are parsed again; the registry is
-asked again every ``registry_interval`` seconds; ``refresh`` does both at once.
+``publish_to_gallery`` at their newest ``Approved`` version). Folders are scanned again (in the
+background, requests keep the index they have) at most every ``check_interval`` seconds and only
+changed manifests are parsed again; the registry is asked again every ``registry_interval``
+seconds; ``refresh`` does both at once and waits for it.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class GalleryService:
         check_interval: float = 1.0,
         registry_interval: float = 5.0,
         max_upload_size: int = 100 * 1024 * 1024,
+        background_refresh: bool = True,
     ):
         self.spaces = spaces
         self.paths = paths
@@ -90,6 +92,7 @@ class GalleryService:
         self.check_interval = check_interval
         self.registry_interval = registry_interval
         self.max_upload_size = max_upload_size
+        self.background_refresh = background_refresh
         self._lock = threading.Lock()
         self._index = GalleryIndex([])
         self._problems: list[Problem] = []
@@ -118,13 +121,15 @@ class GalleryService:
         with self._lock:
             self._ep_sources, self._ep_problems = entry_point_sources(self.entry_points)
             self._load_registry()
-            self._rescan(force=True)
+            self._rescan(rebuild=True, reparse=True)
             return {"templates": len(self._index), "problems": len(self._problems)}
 
-    def _load_registry(self) -> None:
+    def _load_registry(self) -> bool:
+        """Read the published groups again; True when the registry's templates changed."""
         self._registry_checked = time.monotonic()
         if self.registry is None:
-            return
+            return False
+        before = self._registry_snapshot()
         templates, problems = [], []
         try:
             groups = [
@@ -135,7 +140,7 @@ class GalleryService:
             self._registry_problems = [
                 Problem("registry", "", "", "registry-unavailable", f"{type(e).__name__}: {e}")
             ]
-            return
+            return before != self._registry_snapshot()
         for group in groups:
             try:
                 approved = [
@@ -156,9 +161,14 @@ class GalleryService:
                     Problem("registry", group["name"], "", "registry-unavailable", str(e)[:300])
                 )
         self._registry_templates, self._registry_problems = templates, problems
+        return before != self._registry_snapshot()
 
-    def _rescan(self, force: bool = False) -> None:
-        """Scan the folder sources; rebuild the index when anything changed (or ``force``)."""
+    def _registry_snapshot(self) -> list:
+        return [t.manifest() for t in self._registry_templates] + self._registry_problems
+
+    def _rescan(self, rebuild: bool = False, reparse: bool = False) -> None:
+        """Scan the folder sources; rebuild the index when a folder changed (or ``rebuild``),
+        parsing again only the manifests whose folder or file changed (all with ``reparse``)."""
         self._checked = time.monotonic()
         found: list[tuple[FolderSource, Path, str]] = []
         problems: list[Problem] = list(self._ep_problems)
@@ -168,7 +178,7 @@ class GalleryService:
             found.extend((source, folder, rel) for folder, rel in folders)
             problems.extend(source_problems)
             stamps.extend(source_stamps)
-        if not force and stamps == self._stamps:
+        if not rebuild and stamps == self._stamps:
             return
         templates: list[Template] = []
         cache: dict[str, tuple[tuple, Template | None, Problem | None]] = {}
@@ -176,7 +186,7 @@ class GalleryService:
             key = f"{source.kind}\x00{source.name}\x00{folder}"
             stamp = _stamp(folder)
             cached = self._cache.get(key)
-            if cached is not None and cached[0] == stamp and not force:
+            if cached is not None and cached[0] == stamp and not reparse:
                 template, problem = cached[1], cached[2]
             else:
                 template, problem = load_folder(source, folder, rel)
@@ -209,19 +219,38 @@ class GalleryService:
         self._index = GalleryIndex(unique.values())
 
     def _current(self) -> GalleryIndex:
-        """The index, rescanned first when the last check is older than ``check_interval``."""
-        now = time.monotonic()
-        registry_due = now - self._registry_checked >= self.registry_interval
-        if registry_due or now - self._checked >= self.check_interval:
+        """The index. The first call builds it; later, once ``check_interval`` (folders) or
+        ``registry_interval`` has passed, a rescan starts in the background (inline without
+        ``background_refresh``) while requests go on with the index they have."""
+        if self._stamps is None:
             with self._lock:
                 if self._stamps is None:
                     self._ep_sources, self._ep_problems = entry_point_sources(self.entry_points)
-                if registry_due or self._stamps is None:
                     self._load_registry()
-                    self._rescan(force=True)
-                else:
-                    self._rescan()
+                    self._rescan(rebuild=True)
+            return self._index
+        now = time.monotonic()
+        registry_due = now - self._registry_checked >= self.registry_interval
+        if (registry_due or now - self._checked >= self.check_interval) and self._lock.acquire(
+            blocking=False
+        ):
+            if self.background_refresh:
+                threading.Thread(
+                    target=self._recheck_locked, args=(registry_due,), name="gallery-rescan"
+                ).start()
+            else:
+                self._recheck_locked(registry_due)
         return self._index
+
+    def _recheck_locked(self, registry_due: bool) -> None:
+        """Rescan the folders (and the registry when due); releases the lock taken for it."""
+        try:
+            changed = self._load_registry() if registry_due else False
+            self._rescan(rebuild=changed)
+        except Exception:  # a failed rescan keeps the index it had
+            log.exception("gallery: rescanning the template sources failed")
+        finally:
+            self._lock.release()
 
     # -- reads ----------------------------------------------------------------------------------
     def search(
