@@ -21,6 +21,7 @@ import {
 // The feature store opens from a sidebar button like the registry: load it eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { featureStoreIcon, FeatureStorePanel } from './featurestore/widgets';
+import { imagesPlugin } from './images/plugin';
 import { StudioModel } from './model';
 import { RegistryModel } from './registry/model';
 // The registry panel opens from a sidebar button: it is small, load it eagerly.
@@ -38,6 +39,9 @@ export {
   FeatureStoreModel,
   FeatureStorePermissions
 } from './featurestore/model';
+export * from './images/api';
+export { ImageBuildsModel, ImagePermissions } from './images/model';
+export { ImageCommandIDs } from './images/plugin';
 export * from './model';
 export * from './registry/api';
 export { RegistryModel, RegistryPermissions } from './registry/model';
@@ -241,4 +245,4 @@ const plugin: JupyterFrontEndPlugin<StudioModel> = {
   }
 };
 
-export default [plugin, sharingPlugin];
+export default [plugin, sharingPlugin, imagesPlugin];

@@ -2,3 +2,4 @@ import './base.css';
 import './registry.css';
 import './sharing.css';
 import './featurestore.css';
+import './images.css';

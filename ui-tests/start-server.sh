@@ -18,7 +18,41 @@ echo "alice-password" | jupyter studio user add alice --persona data-scientist \
   --display-name "Alice Analyst" --password-stdin "${common[@]}"
 echo "bob-password" | jupyter studio user add bob --persona mlops \
   --display-name "Bob Builder" --password-stdin "${common[@]}"
-exec jupyter lab --no-browser --allow-root --ip=127.0.0.1 --port="$PORT" --ServerApp.port_retries=0 \
+# Image builds run on CodeBuild/ECR/S3 served by moto on a free local port, with dummy AWS keys;
+# moto's CodeBuild reports a build SUCCEEDED on its second status poll.
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing \
+  AWS_SECURITY_TOKEN=testing AWS_DEFAULT_REGION=us-east-1
+MOTO_PORT="$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+MOTO_URL="http://127.0.0.1:$MOTO_PORT"
+BUILD_BUCKET=studio-ui-image-builds
+python -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" >"$RUN/moto.log" 2>&1 &
+MOTO_PID=$!
+trap 'kill "$MOTO_PID" 2>/dev/null || true' EXIT
+python - "$MOTO_URL" "$BUILD_BUCKET" <<'PY'
+import sys, time, urllib.request
+url, bucket = sys.argv[1], sys.argv[2]
+for _ in range(100):
+    try:
+        urllib.request.urlopen(urllib.request.Request(f"{url}/{bucket}", method="PUT"), timeout=2)
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit(f"moto_server did not answer at {url}")
+PY
+jupyter lab --no-browser --allow-root --ip=127.0.0.1 --port="$PORT" --ServerApp.port_retries=0 \
   --ServerApp.root_dir="$RUN/root" --StudioApp.data_dir="$RUN/data" \
   --IdentityProvider.token=ui-tests-admin-token \
-  --LabApp.app_settings_dir="$RUN/settings" --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+  --LabApp.app_settings_dir="$RUN/settings" --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+  --CodeBuildBackend.endpoint_url="$MOTO_URL" --CodeBuildBackend.bucket="$BUILD_BUCKET" \
+  --CodeBuildBackend.role=arn:aws:iam::123456789012:role/studio-build \
+  --CodeBuildBackend.poll_interval=0.5 &
+LAB_PID=$!
+# Stop the server on TERM/INT, then moto on exit (the EXIT trap).
+trap 'kill "$LAB_PID" 2>/dev/null || true' TERM INT
+status=0
+wait "$LAB_PID" || status=$?
+if [ "$status" -gt 128 ]; then
+  wait "$LAB_PID" 2>/dev/null || true
+fi
+exit "$status"

@@ -17,16 +17,14 @@ import {
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { ReactWidget, SidePanel } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import type { StudioModel } from '../model';
 import { IStudioModel } from '../tokens';
 // The Snapshots section joins the sidebar at activation: load it eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { SECTION_CLASS, STUDIO_PANEL_ID } from '../widgets';
+import { addStudioSection, SECTION_CLASS, showModal } from '../widgets';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { SHARE_PERMISSION, SnapshotsModel } from './model';
 import { shareTokenOf, withoutShareToken } from './url';
@@ -53,35 +51,14 @@ export function showShareDialog(
   model: SnapshotsModel,
   path: string
 ): Promise<void> {
-  return new Promise(resolve => {
-    // The modal renders into `document.body`; its host widget only holds React.
-    const host = ReactWidget.create(
-      React.createElement(ShareDialog, {
-        model,
-        path,
-        onClose: () => {
-          host.dispose();
-          resolve();
-        }
-      })
-    );
-    Widget.attach(host, document.body);
-  });
+  return showModal(onClose =>
+    React.createElement(ShareDialog, { model, path, onClose })
+  );
 }
 
 /** The key of a preview in the tracker: one tab per link or snapshot. */
 function sourceKey(source: PreviewSource): string {
   return source.kind === 'link' ? `link:${source.token}` : `id:${source.id}`;
-}
-
-/** The Studio side panel, if the main plugin added it. */
-function studioPanel(app: JupyterFrontEnd): SidePanel | null {
-  for (const widget of app.shell.widgets('left')) {
-    if (widget.id === STUDIO_PANEL_ID && widget instanceof SidePanel) {
-      return widget;
-    }
-  }
-  return null;
 }
 
 /**
@@ -120,18 +97,11 @@ export const sharingPlugin: JupyterFrontEndPlugin<void> = {
     });
     section.addClass(SECTION_CLASS);
     section.title.label = 'Snapshots';
-    const panel = studioPanel(app);
-    if (panel) {
-      panel.addWidget(section);
-    } else {
-      // Without the Studio panel, the section gets a side panel of its own.
-      const own = new SidePanel();
-      own.id = 'jp-mlops-studio-snapshots';
-      own.title.icon = shareIcon;
-      own.title.caption = 'Snapshots';
-      own.addWidget(section);
-      app.shell.add(own, 'left', { rank: 260 });
-    }
+    addStudioSection(app, section, {
+      id: 'jp-mlops-studio-snapshots',
+      icon: shareIcon,
+      rank: 260
+    });
 
     const previews = new WidgetTracker<MainAreaWidget<SnapshotPreview>>({
       namespace: 'mlops-studio-snapshot'

@@ -5,6 +5,8 @@
  * and the backdrop close it, focus moves into it when it opens and back to
  * where it was when it closes, and Tab stays inside it.
  */
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 import { createPortal } from 'react-dom';
 
@@ -94,4 +96,23 @@ export function Modal(props: IModalProps): JSX.Element {
     </div>,
     document.body
   );
+}
+
+/**
+ * Show a dialog outside any panel (e.g. from a command); resolves when it
+ * closes. `render` receives the function closing it.
+ */
+export function showModal(
+  render: (onClose: () => void) => React.ReactElement
+): Promise<void> {
+  return new Promise(resolve => {
+    // The modal renders into `document.body`; its host widget only holds React.
+    const host = ReactWidget.create(
+      render(() => {
+        host.dispose();
+        resolve();
+      })
+    );
+    Widget.attach(host, document.body);
+  });
 }

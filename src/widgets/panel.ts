@@ -1,9 +1,11 @@
 /**
  * The studio side panel: the user header and the spaces section.
  */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Message } from '@lumino/messaging';
-import { AccordionPanel } from '@lumino/widgets';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 import {
+  LabIcon,
   refreshIcon,
   SidePanel,
   ToolbarButton
@@ -87,4 +89,37 @@ export namespace StudioPanel {
     /** Open a space's directory; the Open buttons are hidden without it. */
     onOpenSpace?: (space: ISpace) => void;
   }
+}
+
+/** The Studio side panel, if the main plugin added it to the shell. */
+export function findStudioPanel(app: JupyterFrontEnd): SidePanel | null {
+  for (const widget of app.shell.widgets('left')) {
+    if (widget.id === STUDIO_PANEL_ID && widget instanceof SidePanel) {
+      return widget;
+    }
+  }
+  return null;
+}
+
+/**
+ * Add a section to the Studio side panel, or to a side panel of its own
+ * when there is no Studio panel; returns the panel holding it.
+ */
+export function addStudioSection(
+  app: JupyterFrontEnd,
+  section: Widget,
+  fallback: { id: string; icon: LabIcon; rank: number }
+): SidePanel {
+  const panel = findStudioPanel(app);
+  if (panel) {
+    panel.addWidget(section);
+    return panel;
+  }
+  const own = new SidePanel();
+  own.id = fallback.id;
+  own.title.icon = fallback.icon;
+  own.title.caption = section.title.label;
+  own.addWidget(section);
+  app.shell.add(own, 'left', { rank: fallback.rank });
+  return own;
 }

@@ -1,0 +1,156 @@
+/**
+ * The image builds plugin: it only wires the builds model, the Image builds
+ * section of the Studio sidebar, the "Build image…" dialog and its command
+ * (on the context menu of folders in the file browser) together.
+ */
+import {
+  ILabShell,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { AccordionPanel } from '@lumino/widgets';
+import * as React from 'react';
+
+import type { StudioModel } from '../model';
+import { IStudioModel } from '../tokens';
+// The Image builds section joins the sidebar at activation: load it eagerly.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { addStudioSection, SECTION_CLASS, showModal } from '../widgets';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { ImageBuildsModel, ImagePermissions, spaceOfPath } from './model';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { BuildDialog, BuildsWidget, imageBuildIcon } from './widgets';
+
+/** The ids of the image build commands. */
+export namespace ImageCommandIDs {
+  export const buildImage = 'mlops-studio:build-image';
+}
+
+/** The palette category of the studio commands. */
+const CATEGORY = 'MLOps Studio';
+
+/** The file browser items the "Build image…" entry shows on. */
+const FOLDER_SELECTOR = '.jp-DirListing-item[data-isdir="true"]';
+
+/**
+ * Image builds: "Build image…" on a space folder, and the Image builds
+ * section of the Studio sidebar with the live log of a build.
+ */
+export const imagesPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-mlops-studio:images',
+  description:
+    'Image builds: Build image… on a space folder, and the Image builds section with live logs.',
+  autoStart: true,
+  requires: [IStudioModel],
+  optional: [IDefaultFileBrowser, ICommandPalette, ILabShell],
+  activate: (
+    app: JupyterFrontEnd,
+    studio: StudioModel,
+    fileBrowser: IDefaultFileBrowser | null,
+    palette: ICommandPalette | null,
+    labShell: ILabShell | null
+  ): void => {
+    const { commands, serviceManager } = app;
+    const model: ImageBuildsModel = new ImageBuildsModel({
+      serverSettings: serviceManager.serverSettings,
+      // Stand by while the section is hidden, or the page is.
+      standby: (): boolean | 'when-hidden' =>
+        !section.isVisible || 'when-hidden'
+    });
+    const section: BuildsWidget = new BuildsWidget(model);
+    section.addClass(SECTION_CLASS);
+    section.title.label = 'Image builds';
+    const panel = addStudioSection(app, section, {
+      id: 'jp-mlops-studio-image-builds',
+      icon: imageBuildIcon,
+      rank: 270
+    });
+
+    /**
+     * Show the section with the log of the build just started: its panel,
+     * expanded and given most of the panel's height.
+     */
+    const reveal = () => {
+      (labShell ?? app.shell).activateById(panel.id);
+      const content = panel.content;
+      if (content instanceof AccordionPanel) {
+        const index = content.widgets.indexOf(section);
+        if (index >= 0) {
+          if (!section.isVisible) {
+            content.expand(index);
+          }
+          content.setRelativeSizes(
+            content.widgets.map(widget => (widget === section ? 6 : 1))
+          );
+        }
+      }
+    };
+
+    /** The folder a build command is about, `null` when it is not in a space. */
+    const folderPath = (args: ReadonlyPartialJSONObject): string | null => {
+      let path: string | null = null;
+      if (typeof args.path === 'string') {
+        path = args.path;
+      } else {
+        const item = fileBrowser?.selectedItems().next();
+        path =
+          item && !item.done && item.value.type === 'directory'
+            ? item.value.path
+            : null;
+      }
+      return path !== null && spaceOfPath(path) !== null ? path : null;
+    };
+
+    commands.addCommand(ImageCommandIDs.buildImage, {
+      label: 'Build image…',
+      caption:
+        'Build a container image from this folder (CodeBuild/ECR or a local engine)',
+      icon: args => (args.isPalette ? undefined : imageBuildIcon),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            path: {
+              type: 'string',
+              description:
+                "The build context: a folder in a space, from the server root; the file browser's selection without it"
+            }
+          }
+        }
+      },
+      isVisible: args => folderPath(args) !== null,
+      isEnabled: args =>
+        studio.can(ImagePermissions.build) && folderPath(args) !== null,
+      execute: async args => {
+        const context = folderPath(args);
+        if (context === null) {
+          return;
+        }
+        await showModal(onClose =>
+          React.createElement(BuildDialog, {
+            model,
+            context,
+            onStarted: reveal,
+            onClose
+          })
+        );
+      }
+    });
+    studio.changed.connect(() =>
+      commands.notifyCommandChanged(ImageCommandIDs.buildImage)
+    );
+
+    app.contextMenu.addItem({
+      command: ImageCommandIDs.buildImage,
+      selector: FOLDER_SELECTOR,
+      rank: 62
+    });
+    palette?.addItem({
+      command: ImageCommandIDs.buildImage,
+      category: CATEGORY
+    });
+  }
+};

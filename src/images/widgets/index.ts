@@ -1,0 +1,4 @@
+export * from './builddialog';
+export * from './builds';
+export * from './classes';
+export * from './icons';
