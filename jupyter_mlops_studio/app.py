@@ -271,6 +271,7 @@ class StudioApp(ExtensionApp):
                 self.template_dirs,
                 registry,
                 max_upload_size=self.max_upload_size,
+                artifacts=artifacts,
             ),
         )
 

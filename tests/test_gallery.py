@@ -364,7 +364,18 @@ def jp_server_config(jp_server_config, template_dir, entry_point_dist):
     return jp_server_config
 
 
-async def test_templates_from_every_source_and_problems(api, admin_token, make_user, services):
+def pack_folder(folder: Path) -> bytes:
+    from jupyter_mlops_studio.registry.packing import pack
+
+    (folder / "sub").mkdir(parents=True)
+    (folder / "weights.txt").write_text("w=1")
+    (folder / "sub" / "config.json").write_text("{}")
+    return pack(folder)
+
+
+async def test_templates_from_every_source_and_problems(
+    api, admin_token, make_user, services, tmp_path, jp_root_dir
+):
     """Acceptance 1: shipped, configured, catalog, entry point and registry templates appear;
     invalid manifests are reported with their reason and where they are."""
     ada = make_user("ada")
@@ -388,8 +399,12 @@ async def test_templates_from_every_source_and_problems(api, admin_token, make_u
         },
     )
     services.registry.create_group(admin, {"name": "unpublished"})
+    packed = services.registry.upload(admin, pack_folder(tmp_path / "weights"))
+    services.registry.register_version(
+        admin, "churn-model", {"artifact": {"upload_id": packed["upload_id"]}}
+    )
+    services.registry.register_version(admin, "unpublished", {})
     for group in ("churn-model", "unpublished"):
-        services.registry.register_version(admin, group, {"metrics": {"accuracy": 0.9}})
         services.registry.set_status(
             admin, group, 1, {"status": "Approved", "comment": "looks good"}
         )
@@ -423,6 +438,25 @@ async def test_templates_from_every_source_and_problems(api, admin_token, make_u
     }
     r = await api(ada, "GET", "/gallery/templates?q=vision")
     assert [t["id"] for t in r.json["items"]] == ["from-plugin"]
+    # a registry template brings the approved version's artifact into the space
+    services.spaces.create_space(services.identity.get_user("ada").principal(), {"name": "ada"})
+    url = "/gallery/templates/model-churn-model/instantiate"
+    r = await api(ada, "POST", url, {"space": "ada", "parameters": {"version": 2}})
+    assert r.status == 400 and "not Approved" in r.json["message"]
+    r = await api(ada, "POST", url, {"space": "ada"})
+    assert r.status == 201, r.json
+    assert r.json["main"] == "spaces/ada/model-churn-model/churn-model.ipynb"
+    made = Path(jp_root_dir) / r.json["folder"]
+    assert listing(made) == [
+        "README.md",
+        "churn-model.ipynb",
+        "model",
+        "model/sub",
+        "model/sub/config.json",
+        "model/weights.txt",
+    ]
+    assert (made / "model" / "weights.txt").read_text() == "w=1"
+    assert "VERSION = 1" in (made / "churn-model.ipynb").read_text()
 
 
 @pytest.fixture
@@ -481,7 +515,9 @@ async def test_instantiate_substitutes_and_never_overwrites(api, team, jp_root_d
     assert (made / "fraud.ipynb").exists()  # untouched
 
 
-async def test_instantiate_bad_input_creates_nothing(api, team, jp_root_dir):
+async def test_instantiate_bad_input_creates_nothing(
+    api, team, jp_root_dir, template_dir, tmp_path
+):
     space = jp_root_dir / "spaces" / "team"
     url = "/gallery/templates/configured/instantiate"
     before = listing(space)
@@ -521,6 +557,15 @@ async def test_instantiate_bad_input_creates_nothing(api, team, jp_root_dir):
     assert r.status == 404  # an invalid template is never offered
     r = await api(None, "GET", "/gallery/templates")
     assert r.status == 401
+    for query in ("limit=abc", "limit=0", "limit=501", "fine_tunable=maybe"):
+        r = await api(team["editor"], "GET", f"/gallery/templates?{query}")
+        assert r.status == 400, query
+    # a link leading out, added after the template was indexed: refused when used
+    (tmp_path / "secret.txt").write_text("s3cret")
+    os.symlink(tmp_path / "secret.txt", template_dir / "configured" / "data" / "leak.csv")
+    r = await api(team["editor"], "POST", url, {"space": "team", "folder": "late"})
+    assert r.status == 409 and r.json["reason"] == "file-outside", r.json
+    assert listing(space) == before
 
 
 async def test_catalog_upload_copy_and_remove(api, admin_token, team, jp_root_dir, services):

@@ -48,6 +48,7 @@ async def run_template(api, token, jp_root_dir, template_id: str) -> Path:
         await client.async_execute()  # raises CellExecutionError on the first failing cell
         errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
         assert not errors, errors
+        nbformat.write(nb, Path(jp_root_dir) / path)  # kept with its outputs
     return folder
 
 
@@ -77,3 +78,26 @@ async def test_pretrained_model_notebooks_run_offline(
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     folder = await run_template(api, notebook_user, jp_root_dir, template_id)
     assert (folder / "fine-tuned-minilm" / "config.json").is_file()
+
+
+async def test_registry_model_template_notebook_runs(
+    api, notebook_user, jp_root_dir, services, tmp_path
+):
+    """The generated notebook of a registry group published to the gallery loads its approved
+    version through the client, and the artifact is in model/ beside it."""
+    from jupyter_mlops_studio.registry.packing import pack
+
+    nina = services.identity.get_user("nina").principal()
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "model.txt").write_text("weights")
+    upload = services.registry.upload(nina, pack(tmp_path / "m"))
+    services.registry.create_group(
+        nina, {"name": "published", "publish_to_gallery": True, "initial_status": "Approved"}
+    )
+    services.registry.register_version(
+        nina, "published", {"artifact": {"upload_id": upload["upload_id"]}}
+    )
+    services.gallery.refresh()
+    folder = await run_template(api, notebook_user, jp_root_dir, "model-published")
+    nb = nbformat.read(folder / "published.ipynb", as_version=4)
+    assert "['model.txt']" in nb.cells[-1].outputs[0]["data"]["text/plain"]

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import stat
+import tarfile
 import threading
 import time
 import uuid
@@ -63,6 +64,8 @@ JSON_SUFFIXES = (".ipynb", ".json")
 LOWER_BOOL_SUFFIXES = (".json", ".yaml", ".yml", ".toml")
 #: who the gallery reads the registry as (any persona may read it)
 REGISTRY_READER = Principal("studio-gallery", frozenset({"compute"}))
+ARTIFACT_SCHEME = "studio-artifact://"
+MODEL_FOLDER = "model"
 TEMPLATE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
@@ -81,6 +84,7 @@ class GalleryService:
         registry_interval: float = 5.0,
         max_upload_size: int = 100 * 1024 * 1024,
         background_refresh: bool = True,
+        artifacts: Any = None,
     ):
         self.spaces = spaces
         self.paths = paths
@@ -93,6 +97,7 @@ class GalleryService:
         self.registry_interval = registry_interval
         self.max_upload_size = max_upload_size
         self.background_refresh = background_refresh
+        self.artifacts = artifacts
         self._lock = threading.Lock()
         self._index = GalleryIndex([])
         self._problems: list[Problem] = []
@@ -337,6 +342,7 @@ class GalleryService:
         files = _files_of(template)
         # the placeholders every file name resolves to, checked before anything is written
         renamed = [(name, self._file_name(name, values)) for name, _ in files]
+        model_files = self._model_files(template, values)
         if exact and (parent / base).exists():
             raise Conflict(f"{rel_folder!r} exists in space {space}", reason="folder-exists")
         parent.mkdir(parents=True, exist_ok=True)
@@ -349,6 +355,10 @@ class GalleryService:
                 dest = staging / new_name
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 data = self._read(template, name)
+                dest.write_bytes(data)
+            for name, data in model_files.items():  # a registry model's artifact, as it is
+                dest = staging / MODEL_FOLDER / name
+                dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_bytes(data)
             target, chosen = self._reserve(parent, base, exact, rel_folder, space)
             api_folder = f"{api_space}/{(parent_rel + '/' if parent_rel else '') + chosen}"
@@ -365,10 +375,23 @@ class GalleryService:
             "template": template.id,
             "space": space,
             "folder": api_folder,
-            "files": [f"{api_folder}/{n}" for _, n in renamed],
+            "files": [f"{api_folder}/{n}" for _, n in renamed]
+            + [f"{api_folder}/{MODEL_FOLDER}/{n}" for n in model_files],
             "main": f"{api_folder}/{main}" if main else None,
             "parameters": values,
         }
+
+    def _model_files(self, template: Template, values: dict[str, Any]) -> dict[str, bytes]:
+        """The artifact of the chosen version of a registry template: a packed folder's files,
+        or a single file as ``artifact``. References to S3 stay where they are (none)."""
+        info = template.extra.get("registry")
+        if info is None or self.registry is None or self.artifacts is None:
+            return {}
+        version = self.registry.get_version(REGISTRY_READER, info["group"], values["version"])
+        uri = (version.get("artifact") or {}).get("uri") or ""
+        if not uri.startswith(ARTIFACT_SCHEME):
+            return {}
+        return unpack_artifact(self.artifacts.get(uri[len(ARTIFACT_SCHEME) :]))
 
     @staticmethod
     def _reserve(parent: Path, base: str, exact: bool, rel: str, space: str) -> tuple[Path, str]:
@@ -596,6 +619,28 @@ class GalleryService:
         os.replace(template.root, trash)
         shutil.rmtree(trash, ignore_errors=True)
         self.refresh()
+
+
+def unpack_artifact(data: bytes) -> dict[str, bytes]:
+    """Files of an artifact the registry packed (a folder as tar: regular files only, names
+    that stay inside), or ``{"artifact": data}`` for a single file."""
+    try:
+        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
+    except tarfile.TarError:
+        return {"artifact": data}
+    files = {}
+    with archive:
+        for member in archive.getmembers():
+            if not member.isfile():
+                continue
+            try:
+                name = normalize(member.name)
+            except PathTraversal:
+                continue
+            extracted = archive.extractfile(member)
+            if name and extracted is not None:
+                files[name] = extracted.read()
+    return files
 
 
 def _files_of(template: Template) -> list[tuple[str, int]]:

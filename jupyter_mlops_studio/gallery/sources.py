@@ -199,6 +199,15 @@ def model_template(group: dict, version: dict, approved: list[int]) -> Template:
             "assert model['status'] == 'Approved', model['status']\n"
             "model['metrics'], model['artifact']"
         ),
+        nbformat.v4.new_markdown_cell(
+            "The version's artifact was copied into `model/` (a packed folder's files, or a "
+            "single file as `model/artifact`) when this template was used."
+        ),
+        _code(
+            "from pathlib import Path\n\n"
+            "sorted(p.relative_to('model').as_posix() for p in Path('model').rglob('*') "
+            "if p.is_file())"
+        ),
     ]
     readme = f"# {name}\n\n{description}\n\n"
     if card:
