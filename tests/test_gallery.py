@@ -329,6 +329,7 @@ def template_dir(tmp_path):
             {"name": "name", "type": "string", "default": "churn"},
             {"name": "n", "type": "integer", "default": 3},
             {"name": "flag", "type": "boolean", "default": False},
+            {"name": "rate", "type": "number", "default": 0.5},
         ],
     )
     make_template(root / "missing-field", description=None)
@@ -483,7 +484,7 @@ async def test_instantiate_substitutes_and_never_overwrites(api, team, jp_root_d
     assert r.status == 201, r.json
     assert r.json["folder"] == "spaces/team/configured"
     assert r.json["main"] == "spaces/team/configured/fraud.ipynb"
-    assert r.json["parameters"] == {"name": "fraud", "n": 7, "flag": False}
+    assert r.json["parameters"] == {"name": "fraud", "n": 7, "flag": False, "rate": 0.5}
     made = space / "configured"
     assert listing(made) == ["config.yaml", "data", "data/rows.csv", "fraud.ipynb", "logo.bin"]
     nb = nbformat.read(made / "fraud.ipynb", as_version=4)
@@ -525,6 +526,13 @@ async def test_instantiate_bad_input_creates_nothing(
         (team["editor"], {"space": "team", "parameters": {"n": "7"}}, 400, "invalid-parameter"),
         (team["editor"], {"space": "team", "parameters": {"n": True}}, 400, "invalid-parameter"),
         (team["editor"], {"space": "team", "parameters": {"flag": 1}}, 400, "invalid-parameter"),
+        (team["editor"], {"space": "team", "parameters": {"rate": "1"}}, 400, "invalid-parameter"),
+        (
+            team["editor"],
+            '{"space": "team", "parameters": {"rate": NaN}}',
+            400,
+            "invalid-parameter",
+        ),
         (team["editor"], {"space": "team", "parameters": {"zzz": 1}}, 400, "unknown-parameter"),
         (team["editor"], {"space": "team", "parameters": {"name": "../x"}}, 400, None),
         (team["editor"], {"space": "team", "parameters": {"name": "a/b"}}, 400, None),
@@ -626,7 +634,7 @@ async def test_catalog_upload_copy_and_remove(api, admin_token, team, jp_root_di
     assert sorted(p.name for p in catalog.iterdir()) == ["from-space"]
 
 
-async def test_client_and_cli(server_url, team, jp_root_dir):
+async def test_client_and_cli(server_url, team, jp_root_dir, admin_token, tmp_path):
     run = asyncio.to_thread
     studio = StudioClient(server_url, team["editor"])
     found = await run(studio.gallery.search, "classif", framework="scikit-learn")
@@ -663,3 +671,16 @@ async def test_client_and_cli(server_url, team, jp_root_dir):
     assert "MIN_ACCURACY = 0.5" in text
     r = await run(cli, "use", "register-model", "team", "--folder", "reg", "--exact")
     assert r.returncode == 1 and "exists" in r.stderr
+    # admins: a local folder zipped into the catalog, then removed
+    make_template(tmp_path / "local-tpl", {"title": "Local folder template"})
+    env["STUDIO_TOKEN"] = admin_token
+    r = await run(cli, "add", str(tmp_path / "local-tpl"))
+    assert r.returncode == 0 and r.stdout.strip() == "local-tpl", r.stderr
+    found = await run(studio.gallery.search, "local folder")
+    assert [t["id"] for t in found["items"]] == ["local-tpl"]
+    assert found["items"][0]["source"] == "catalog"
+    with pytest.raises(StudioAPIError) as e:
+        await run(studio.gallery.remove, "local-tpl")
+    assert e.value.status == 403
+    assert (await run(cli, "remove", "local-tpl")).returncode == 0
+    assert (await run(studio.gallery.search, "local folder"))["total"] == 0

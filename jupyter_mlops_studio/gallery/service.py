@@ -15,6 +15,7 @@ import functools
 import io
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -430,6 +431,8 @@ class GalleryService:
                     )
                 if isinstance(value, str) and (len(value) > 10_000 or "\x00" in value):
                     raise InvalidInput(f"parameter {name} is too long", "invalid-parameter")
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise InvalidInput(f"parameter {name} must be finite", "invalid-parameter")
                 values[name] = value
             elif p.has_default:
                 values[name] = p.default
