@@ -12,13 +12,14 @@ import zipfile
 import zlib
 
 import pytest
+from image_config import CODEBUILD_ROLE, use_codebuild
 from moto_fixture import s3_client
 
 from jupyter_mlops_studio.images import context as ctx
 from jupyter_mlops_studio.images.backends import BUILDSPEC
 from jupyter_mlops_studio.images.layout import check
 
-ROLE = "arn:aws:iam::123456789012:role/studio-image-build"
+ROLE = CODEBUILD_ROLE
 DOCKERFILE = """FROM python:3.11-slim
 RUN pip install sagemaker-training scikit-learn
 COPY train.py /opt/ml/code/train.py
@@ -28,14 +29,7 @@ ENV SAGEMAKER_PROGRAM=train.py
 
 @pytest.fixture
 def jp_server_config(jp_server_config, moto_endpoint, s3_bucket):
-    jp_server_config["StudioApp"]["image_build_backends"] = ["codebuild", "docker"]
-    jp_server_config["CodeBuildBackend"] = {
-        "endpoint_url": moto_endpoint,
-        "bucket": s3_bucket,
-        "role": ROLE,
-        "poll_interval": 0.05,
-    }
-    return jp_server_config
+    return use_codebuild(jp_server_config, moto_endpoint, s3_bucket)
 
 
 @pytest.fixture
