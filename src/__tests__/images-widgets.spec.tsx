@@ -55,16 +55,16 @@ describe('buildArgsOf', () => {
   it('keeps named rows, skips empty ones and refuses bad or repeated names', () => {
     expect(
       buildArgsOf([
-        { name: ' PY ', value: '3.11' },
-        { name: '', value: '' }
+        { key: ' PY ', value: '3.11' },
+        { key: '', value: '' }
       ])
-    ).toEqual({ args: { PY: '3.11' } });
-    expect(buildArgsOf([{ name: '1X', value: 'a' }])).toHaveProperty('error');
-    expect(buildArgsOf([{ name: '', value: 'a' }])).toHaveProperty('error');
+    ).toEqual({ values: { PY: '3.11' } });
+    expect(buildArgsOf([{ key: '1X', value: 'a' }])).toHaveProperty('error');
+    expect(buildArgsOf([{ key: '', value: 'a' }])).toHaveProperty('error');
     expect(
       buildArgsOf([
-        { name: 'A', value: '1' },
-        { name: 'A', value: '2' }
+        { key: 'A', value: '1' },
+        { key: 'A', value: '2' }
       ])
     ).toEqual({ error: 'The build argument A is given twice.' });
   });

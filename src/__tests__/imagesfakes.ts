@@ -137,3 +137,32 @@ export function fakeEventSources(): {
     }
   };
 }
+
+export const RUN_ID = 'f'.repeat(32);
+
+export function makeRun(
+  overrides: Record<string, unknown> = {}
+): Record<string, unknown> {
+  return {
+    id: RUN_ID,
+    kind: 'training',
+    space: 'team',
+    entry_point: 'spaces/team/src/train.py',
+    source_dir: null,
+    status: 'InProgress',
+    exit_code: null,
+    failure_reason: null,
+    created_by: 'alice',
+    created_at: '2026-03-01T10:00:00+00:00',
+    ended_at: null,
+    hyperparameters: { epochs: '3' },
+    channels: {},
+    max_runtime_seconds: 86400,
+    register: null,
+    model: null,
+    output_key: null,
+    registered: null,
+    log_key: null,
+    ...overrides
+  };
+}

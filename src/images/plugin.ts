@@ -15,6 +15,7 @@ import { AccordionPanel } from '@lumino/widgets';
 import * as React from 'react';
 
 import type { StudioModel } from '../model';
+import { listGroups } from '../registry/api';
 import { IStudioModel } from '../tokens';
 // The Image builds section joins the sidebar at activation: load it eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -22,12 +23,27 @@ import { addStudioSection, SECTION_CLASS, showModal } from '../widgets';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ImageBuildsModel, ImagePermissions, spaceOfPath } from './model';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { BuildDialog, BuildsWidget, imageBuildIcon } from './widgets';
+import {
+  BuildDialog,
+  BuildsWidget,
+  imageBuildIcon,
+  TrainDialog
+} from './widgets';
 
 /** The ids of the image build commands. */
 export namespace ImageCommandIDs {
   export const buildImage = 'mlops-studio:build-image';
+  export const runTrainingLocally = 'mlops-studio:run-training-locally';
 }
+
+/** The permission of local training runs and endpoints. */
+const LOCAL_RUN_PERMISSION = 'localrun:use';
+
+/** The permission of registering model versions. */
+const REGISTER_PERMISSION = 'registry:register';
+
+/** The file browser items the "Run training locally…" entry shows on. */
+const SCRIPT_SELECTOR = '.jp-DirListing-item[data-file-type="python"]';
 
 /** The palette category of the studio commands. */
 const CATEGORY = 'MLOps Studio';
@@ -35,9 +51,25 @@ const CATEGORY = 'MLOps Studio';
 /** The file browser items the "Build image…" entry shows on. */
 const FOLDER_SELECTOR = '.jp-DirListing-item[data-isdir="true"]';
 
+/** The arguments schema of a command about a path of the file browser. */
+function pathArgument(description: string) {
+  return {
+    args: {
+      type: 'object' as const,
+      properties: {
+        path: {
+          type: 'string',
+          description: `${description}; the file browser's selection without it`
+        }
+      }
+    }
+  };
+}
+
 /**
  * Image builds: "Build image…" on a space folder, and the Image builds
- * section of the Studio sidebar with the live log of a build.
+ * section of the Studio sidebar with the live log of a build; "Run training
+ * locally…" on a space's script.
  */
 export const imagesPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyter-mlops-studio:images',
@@ -89,38 +121,42 @@ export const imagesPlugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
-    /** The folder a build command is about, `null` when it is not in a space. */
-    const folderPath = (args: ReadonlyPartialJSONObject): string | null => {
+    /**
+     * The path a command is about: its `path` argument, else the file
+     * browser's selected item; `null` unless it is in a space and `accept`s.
+     */
+    const targetPath = (
+      args: ReadonlyPartialJSONObject,
+      accept: (path: string, type: string | null) => boolean
+    ): string | null => {
       let path: string | null = null;
+      let type: string | null = null;
       if (typeof args.path === 'string') {
         path = args.path;
       } else {
         const item = fileBrowser?.selectedItems().next();
-        path =
-          item && !item.done && item.value.type === 'directory'
-            ? item.value.path
-            : null;
+        if (item && !item.done) {
+          path = item.value.path;
+          type = item.value.type;
+        }
       }
-      return path !== null && spaceOfPath(path) !== null ? path : null;
+      return path !== null && spaceOfPath(path) !== null && accept(path, type)
+        ? path
+        : null;
     };
+    const folderPath = (args: ReadonlyPartialJSONObject) =>
+      targetPath(args, (_, type) => type === null || type === 'directory');
+    const scriptPath = (args: ReadonlyPartialJSONObject) =>
+      targetPath(args, path => /\.(py|sh)$/.test(path));
 
     commands.addCommand(ImageCommandIDs.buildImage, {
       label: 'Build image…',
       caption:
         'Build a container image from this folder (CodeBuild/ECR or a local engine)',
       icon: args => (args.isPalette ? undefined : imageBuildIcon),
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            path: {
-              type: 'string',
-              description:
-                "The build context: a folder in a space, from the server root; the file browser's selection without it"
-            }
-          }
-        }
-      },
+      describedBy: pathArgument(
+        'The build context: a folder in a space, from the server root'
+      ),
       isVisible: args => folderPath(args) !== null,
       isEnabled: args =>
         studio.can(ImagePermissions.build) && folderPath(args) !== null,
@@ -139,18 +175,58 @@ export const imagesPlugin: JupyterFrontEndPlugin<void> = {
         );
       }
     });
-    studio.changed.connect(() =>
-      commands.notifyCommandChanged(ImageCommandIDs.buildImage)
-    );
 
+    commands.addCommand(ImageCommandIDs.runTrainingLocally, {
+      label: 'Run training locally…',
+      caption:
+        'Run this script on the server in the SageMaker training layout, without Docker',
+      icon: args => (args.isPalette ? undefined : imageBuildIcon),
+      describedBy: pathArgument(
+        'The training script (.py or .sh) in a space, from the server root'
+      ),
+      isVisible: args => scriptPath(args) !== null,
+      isEnabled: args =>
+        studio.can(LOCAL_RUN_PERMISSION) && scriptPath(args) !== null,
+      execute: async args => {
+        const path = scriptPath(args);
+        if (path === null) {
+          return;
+        }
+        const { serverSettings } = serviceManager;
+        const groups = studio.can(REGISTER_PERMISSION)
+          ? async () =>
+              (await listGroups(serverSettings)).map(group => group.name)
+          : undefined;
+        await showModal(onClose =>
+          React.createElement(TrainDialog, {
+            serverSettings,
+            path,
+            listGroups: groups,
+            onClose
+          })
+        );
+      }
+    });
+
+    studio.changed.connect(() => {
+      commands.notifyCommandChanged(ImageCommandIDs.buildImage);
+      commands.notifyCommandChanged(ImageCommandIDs.runTrainingLocally);
+    });
     app.contextMenu.addItem({
       command: ImageCommandIDs.buildImage,
       selector: FOLDER_SELECTOR,
       rank: 62
     });
-    palette?.addItem({
-      command: ImageCommandIDs.buildImage,
-      category: CATEGORY
+    app.contextMenu.addItem({
+      command: ImageCommandIDs.runTrainingLocally,
+      selector: SCRIPT_SELECTOR,
+      rank: 62
     });
+    for (const command of [
+      ImageCommandIDs.buildImage,
+      ImageCommandIDs.runTrainingLocally
+    ]) {
+      palette?.addItem({ command, category: CATEGORY });
+    }
   }
 };

@@ -44,3 +44,5 @@ export const ADD_MEMBER_CLASS = 'jp-MlopsStudio-addMember';
 export const SUGGESTIONS_CLASS =
   'jp-MlopsStudio-suggestions jp-MlopsStudio-list';
 export const INPUT_CLASS = 'jp-MlopsStudio-input jp-mod-styled';
+export const KEY_VALUE_CLASS = 'jp-MlopsStudio-keyValues';
+export const KEY_VALUE_ROW_CLASS = 'jp-MlopsStudio-keyValueRow';

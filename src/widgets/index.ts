@@ -3,6 +3,7 @@ export * from './dialoghost';
 export * from './dialogs';
 export * from './form';
 export * from './icons';
+export * from './keyvalue';
 export * from './mainarea';
 export * from './modal';
 export * from './panel';

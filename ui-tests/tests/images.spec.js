@@ -2,7 +2,9 @@
 // the file browser's context menu, checks its SageMaker layout in the dialog, and watches the
 // build's log live in the Image builds section of the Studio sidebar while CodeBuild (moto_server,
 // started by start-server.sh) runs it to Succeeded; she copies the image URI, an identical build
-// is served from the cache, and a folder without a Dockerfile is refused inline.
+// is served from the cache, and a folder without a Dockerfile is refused inline. Then a training
+// script is run locally from its context menu (hyperparameters, a channel, registered into a
+// model group) and its output followed to the model and the registered version.
 const { test, expect } = require('@playwright/test');
 const path = require('path');
 
@@ -177,5 +179,91 @@ test('a build started from the folder context menu is followed live in the sideb
   const after = await call(page, 'GET', '/mlops-studio/api/v1/images/builds');
   expect(after.items).toHaveLength(2);
 
+  await context.close();
+});
+
+// A training script in the SageMaker layout: hyperparameters as SM_HP_*, a channel's files, the
+// model into SM_MODEL_DIR and metrics for the registry into SM_OUTPUT_DATA_DIR.
+const TRAIN_PY = `import json, os, sys
+
+print("epochs", os.environ["SM_HP_EPOCHS"], "args", " ".join(sys.argv[1:]))
+channel = os.environ["SM_CHANNEL_TRAIN"]
+print("train channel", sorted(os.listdir(channel)))
+with open(os.path.join(os.environ["SM_MODEL_DIR"], "model.txt"), "w") as f:
+    f.write("weights")
+with open(os.path.join(os.environ["SM_OUTPUT_DATA_DIR"], "metrics.json"), "w") as f:
+    json.dump({"accuracy": 0.91}, f)
+print("training done")
+`;
+
+test('a training script run locally from its context menu is followed to its registered model', async ({
+  browser
+}) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const space = 'alice-train';
+  await signIn(page, 'alice', 'alice-password', 'localrun');
+  await post(page, '/spaces', { name: space, sharing: 'private' });
+  await post(page, '/registry/groups', { name: 'churn-local' });
+  for (const [file, content] of [
+    ['src/train.py', TRAIN_PY],
+    ['src/data/train/rows.csv', 'a,b\n1,2\n']
+  ]) {
+    const folders = file.split('/').slice(0, -1);
+    for (let i = 1; i <= folders.length; i++) {
+      await call(page, 'PUT', `/api/contents/spaces/${space}/${folders.slice(0, i).join('/')}`, {
+        type: 'directory'
+      });
+    }
+    await call(page, 'PUT', `/api/contents/spaces/${space}/${file}`, {
+      type: 'file',
+      format: 'text',
+      content
+    });
+  }
+
+  const panel = await openStudio(page);
+  await panel.getByRole('button', { name: 'Refresh spaces' }).click();
+  await panel.getByRole('button', { name: `Open ${space}` }).click();
+  await expect(page.locator('.jp-BreadCrumbs')).toContainText(space);
+  await page.locator('.jp-DirListing-item[data-isdir="true"]', { hasText: 'src' }).dblclick();
+  await expect(page.locator('.jp-BreadCrumbs')).toContainText('src');
+  await page
+    .locator('.jp-DirListing-item[data-file-type="python"]', { hasText: 'train.py' })
+    .click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Run training locally…' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Run train.py locally' });
+  await expect(dialog).toContainText(`Script: spaces/${space}/src/train.py`);
+  await dialog.getByRole('button', { name: 'Add hyperparameter' }).click();
+  await dialog.getByRole('textbox', { name: 'Hyperparameter 1 name' }).fill('epochs');
+  await dialog.getByRole('textbox', { name: 'Hyperparameter 1 value' }).fill('3');
+  await dialog.getByRole('button', { name: 'Add channel' }).click();
+  await dialog.getByRole('textbox', { name: 'Channel 1 name' }).fill('train');
+  await dialog.getByRole('textbox', { name: 'Channel 1 value' }).fill('data/train');
+  await dialog.getByRole('checkbox', { name: 'Register the model in a model group' }).check();
+  await expect(dialog.getByRole('combobox', { name: 'Model group' })).toHaveValue('churn-local');
+  await page.screenshot({ path: path.join(shots, 'images-train-dialog.png') });
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+
+  const output = dialog.getByRole('log', { name: 'Output of train.py' });
+  await expect(output).toContainText('epochs 3 args --epochs 3');
+  await expect(output).toContainText("train channel ['rows.csv']");
+  await expect(output).toContainText('training done');
+  const outcome = dialog.getByRole('status');
+  await expect(outcome).toContainText('Run Completed. Model studio-artifact://', {
+    timeout: 60000
+  });
+  await expect(outcome).toContainText('Registered as churn-local version 1');
+  await page.screenshot({ path: path.join(shots, 'images-train-run.png') });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  const versions = await call(
+    page,
+    'GET',
+    '/mlops-studio/api/v1/registry/groups/churn-local/versions'
+  );
+  expect(versions.items.map(v => [v.version, v.metrics.accuracy])).toEqual([[1, 0.91]]);
   await context.close();
 });

@@ -11,9 +11,13 @@ import {
   ErrorMessage,
   Field,
   TextField,
-  TextInput,
   useAction
 } from '../../widgets/form';
+import {
+  IKeyValueRow,
+  KeyValueEditor,
+  keyValuesOf
+} from '../../widgets/keyvalue';
 import { Modal } from '../../widgets/modal';
 import { CHECK_FIELD_CLASS, HINT_CLASS } from '../../sharing/widgets/classes';
 import {
@@ -28,8 +32,6 @@ import {
 import type { ImageBuildsModel } from '../model';
 import { buildArgProblem, repositoryProblem, tagProblem } from '../validate';
 import {
-  BUILD_ARG_ROW_CLASS,
-  BUILD_ARGS_CLASS,
   BUILD_CONTEXT_CLASS,
   BUILD_FORM_CLASS,
   FIELD_PROBLEM_CLASS,
@@ -37,12 +39,6 @@ import {
   FINDINGS_CLASS,
   LAYOUT_ROW_CLASS
 } from './classes';
-
-/** A build argument as typed: a name and a value. */
-export interface IBuildArgRow {
-  name: string;
-  value: string;
-}
 
 /** The CodeBuild options the dialog offers, with their labels. */
 const OPTION_FIELDS: ReadonlyArray<{
@@ -71,24 +67,9 @@ const NO_LAYOUT = 'none';
  * bad or repeated name). Rows without a name nor a value are ignored.
  */
 export function buildArgsOf(
-  rows: ReadonlyArray<IBuildArgRow>
-): { args: Record<string, string> } | { error: string } {
-  const args: Record<string, string> = {};
-  for (const row of rows) {
-    const name = row.name.trim();
-    if (!name && !row.value) {
-      continue;
-    }
-    const problem = buildArgProblem(name);
-    if (problem) {
-      return { error: problem };
-    }
-    if (name in args) {
-      return { error: `The build argument ${name} is given twice.` };
-    }
-    args[name] = row.value;
-  }
-  return { args };
+  rows: ReadonlyArray<IKeyValueRow>
+): { values: Record<string, string> } | { error: string } {
+  return keyValuesOf(rows, buildArgProblem, 'build argument');
 }
 
 /** The last segment of a path (the folder's name). */
@@ -107,57 +88,6 @@ function FieldProblem(props: {
       {props.problem}
     </p>
   ) : null;
-}
-
-/** The properties of the build arguments editor. */
-interface IBuildArgsProps {
-  rows: ReadonlyArray<IBuildArgRow>;
-  onChange: (rows: IBuildArgRow[]) => void;
-}
-
-/** Build arguments as rows of name and value, with Add and Remove. */
-function BuildArgsEditor(props: IBuildArgsProps): JSX.Element {
-  const { rows, onChange } = props;
-  const set = (index: number, row: Partial<IBuildArgRow>) =>
-    onChange(rows.map((item, i) => (i === index ? { ...item, ...row } : item)));
-  return (
-    <fieldset className={BUILD_ARGS_CLASS}>
-      <legend>Build arguments</legend>
-      {rows.length === 0 && <p className={HINT_CLASS}>None.</p>}
-      {rows.map((row, index) => (
-        <div key={index} className={BUILD_ARG_ROW_CLASS}>
-          <TextInput
-            label={`Build argument ${index + 1} name`}
-            placeholder="NAME"
-            value={row.name}
-            onChange={name => set(index, { name })}
-          />
-          <span aria-hidden="true">=</span>
-          <TextInput
-            label={`Build argument ${index + 1} value`}
-            placeholder="value"
-            value={row.value}
-            onChange={value => set(index, { value })}
-          />
-          <button
-            type="button"
-            className={BUTTON_CLASS}
-            aria-label={`Remove build argument ${index + 1}`}
-            onClick={() => onChange(rows.filter((_, i) => i !== index))}
-          >
-            ✕
-          </button>
-        </div>
-      ))}
-      <button
-        type="button"
-        className={BUTTON_CLASS}
-        onClick={() => onChange([...rows, { name: '', value: '' }])}
-      >
-        Add build argument
-      </button>
-    </fieldset>
-  );
 }
 
 /** The findings of a layout check, each with its Dockerfile line. */
@@ -219,7 +149,7 @@ export function BuildDialog(props: IBuildDialogProps): JSX.Element {
   const [repository, setRepository] = React.useState('');
   const [tag, setTag] = React.useState('latest');
   const [dockerfile, setDockerfile] = React.useState('Dockerfile');
-  const [rows, setRows] = React.useState<IBuildArgRow[]>([]);
+  const [rows, setRows] = React.useState<IKeyValueRow[]>([]);
   const [backends, setBackends] = React.useState<IBuildBackend[] | null>(null);
   const [backendsError, setBackendsError] = React.useState<unknown>(null);
   const [backend, setBackend] = React.useState('');
@@ -289,7 +219,7 @@ export function BuildDialog(props: IBuildDialogProps): JSX.Element {
       dockerfile: dockerfile.trim(),
       repository,
       tag,
-      build_args: parsedArgs.args,
+      build_args: parsedArgs.values,
       backend: chosen.name,
       rebuild
     };
@@ -345,7 +275,13 @@ export function BuildDialog(props: IBuildDialogProps): JSX.Element {
           }}
         />
         <p className={HINT_CLASS}>A path inside the context folder.</p>
-        <BuildArgsEditor rows={rows} onChange={setRows} />
+        <KeyValueEditor
+          legend="Build arguments"
+          item="Build argument"
+          keyPlaceholder="NAME"
+          rows={rows}
+          onChange={setRows}
+        />
         <FieldProblem id="build-args-problem" problem={argsIssue} />
         <Field label="Backend">
           <select

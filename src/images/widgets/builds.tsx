@@ -34,10 +34,10 @@ import {
   CACHED_CLASS,
   LOG_END_CLASS,
   LOG_LINE_CLASS,
-  LOG_PANE_CLASS,
   LOG_PHASE_CLASS,
   LOG_STATUS_CLASS
 } from './classes';
+import { LogPane } from './logpane';
 
 /** The dialog the builds section shows, if any. */
 export type BuildsDialog = { kind: 'cancel'; build: IBuild } | null;
@@ -108,38 +108,12 @@ export interface IBuildLogViewProps {
  */
 export function BuildLogView(props: IBuildLogViewProps): JSX.Element {
   const { log, build } = props;
-  const paneRef = React.useRef<HTMLDivElement>(null);
-  const following = React.useRef(true);
   const count = log.lines.length;
-
-  React.useLayoutEffect(() => {
-    const pane = paneRef.current;
-    if (pane && following.current) {
-      pane.scrollTop = pane.scrollHeight;
-    }
-  }, [count, log.complete]);
-
-  const onScroll = () => {
-    const pane = paneRef.current;
-    if (pane) {
-      following.current =
-        pane.scrollHeight - pane.scrollTop - pane.clientHeight < 24;
-    }
-  };
-
   const name = build ? imageName(build) : log.id;
   const status = log.complete ? log.status : (log.status ?? build?.status);
   return (
     <section className={BUILD_LOG_CLASS} aria-label={`Log of ${name}`}>
-      <div
-        ref={paneRef}
-        className={LOG_PANE_CLASS}
-        role="log"
-        aria-label={`Build log of ${name}`}
-        aria-busy={!log.complete}
-        tabIndex={0}
-        onScroll={onScroll}
-      >
+      <LogPane label={`Build log of ${name}`} busy={!log.complete} size={count}>
         {count === 0 && !log.complete && (
           <p className={LOG_LINE_CLASS}>Waiting for the log…</p>
         )}
@@ -171,7 +145,7 @@ export function BuildLogView(props: IBuildLogViewProps): JSX.Element {
             )}
           </React.Fragment>
         ))}
-      </div>
+      </LogPane>
       {log.complete && status && (
         <p className={LOG_END_CLASS} data-status={status} role="status">
           Build {status}

@@ -4,8 +4,6 @@
  */
 export const BUILD_FORM_CLASS = 'jp-MlopsStudio-buildForm';
 export const BUILD_CONTEXT_CLASS = 'jp-MlopsStudio-buildContext';
-export const BUILD_ARGS_CLASS = 'jp-MlopsStudio-buildArgs';
-export const BUILD_ARG_ROW_CLASS = 'jp-MlopsStudio-buildArgRow';
 export const FIELD_PROBLEM_CLASS = 'jp-MlopsStudio-fieldProblem';
 export const LAYOUT_ROW_CLASS = 'jp-MlopsStudio-layoutRow';
 export const FINDINGS_CLASS = 'jp-MlopsStudio-findings jp-MlopsStudio-list';
@@ -24,3 +22,4 @@ export const LOG_PHASE_CLASS = 'jp-MlopsStudio-logPhase';
 export const LOG_LINE_CLASS = 'jp-MlopsStudio-logLine';
 export const LOG_STATUS_CLASS = 'jp-MlopsStudio-logStatus';
 export const LOG_END_CLASS = 'jp-MlopsStudio-logEnd';
+export const LOCAL_RUN_CLASS = 'jp-MlopsStudio-localRun';
