@@ -254,7 +254,9 @@ export function checkLayout(
 /**
  * The URL of a build's server-sent event stream (`GET .../events?after=N`),
  * with the token when the settings append it (an `EventSource` sends no
- * headers, only the cookies).
+ * headers, only the cookies). Without `after`, a reconnecting
+ * `EventSource` resumes from its `Last-Event-ID` (the server prefers the
+ * query's `after` over it).
  */
 export function buildEventsURL(
   id: string,
@@ -266,7 +268,10 @@ export function buildEventsURL(
     API_PATH,
     `images/builds/${pathSegment(id)}/events`
   );
-  const query: Record<string, string> = { after: String(after) };
+  const query: Record<string, string> = {};
+  if (after > 0) {
+    query.after = String(after);
+  }
   if (serverSettings.appendToken && serverSettings.token) {
     query.token = serverSettings.token;
   }
