@@ -177,6 +177,58 @@ export abstract class PollingModel implements IDisposable {
   private _ready: Promise<void>;
 }
 
+/**
+ * A polling model listing named groups, filtered by name, of which one can
+ * be selected (the feature store's and the registry's panels).
+ *
+ * A subclass keeps `groups` up to date and owns how a selection is made;
+ * this class holds the list, the filter and the selected name.
+ */
+export abstract class GroupListModel<
+  T extends { name: string }
+> extends PollingModel {
+  /** Every group, sorted by name. */
+  get groups(): ReadonlyArray<T> {
+    return this.groupList;
+  }
+
+  /** The text filtering the groups by name. */
+  get filter(): string {
+    return this._filter;
+  }
+  set filter(value: string) {
+    if (value === this._filter) {
+      return;
+    }
+    this._filter = value;
+    this.emitChanged();
+  }
+
+  /** The groups whose name contains the filter (case-insensitive). */
+  get filteredGroups(): ReadonlyArray<T> {
+    const needle = this._filter.trim().toLowerCase();
+    if (!needle) {
+      return this.groupList;
+    }
+    return this.groupList.filter(group =>
+      group.name.toLowerCase().includes(needle)
+    );
+  }
+
+  /** The name of the selected group, `null` when none is. */
+  get selectedGroup(): string | null {
+    return this.selectedName;
+  }
+
+  /** Every group, as the last refresh or change left them. */
+  protected groupList: T[] = [];
+
+  /** The name of the selected group, `null` when none is. */
+  protected selectedName: string | null = null;
+
+  private _filter = '';
+}
+
 /** A namespace for `PollingModel` statics. */
 export namespace PollingModel {
   /** The options every polling model accepts. */

@@ -4,7 +4,7 @@
  * poll), a record lookup and a SQL query with its result.
  */
 import { StudioAPIError } from '../api';
-import { asAPIError, PollingModel } from '../polling';
+import { asAPIError, GroupListModel, PollingModel } from '../polling';
 import {
   describeFeatureGroup,
   FeatureValue,
@@ -106,7 +106,7 @@ const GONE = 'gone' as const;
  * says; the histogram is fetched again only when the group's offline
  * contents changed (or on `reload()`).
  */
-export class FeatureStoreModel extends PollingModel {
+export class FeatureStoreModel extends GroupListModel<IFeatureGroup> {
   constructor(options: FeatureStoreModel.IOptions = {}) {
     super({
       ...options,
@@ -114,40 +114,9 @@ export class FeatureStoreModel extends PollingModel {
     });
   }
 
-  /** Every group, sorted by name. */
-  get groups(): ReadonlyArray<IFeatureGroup> {
-    return this._groups;
-  }
-
-  /** The text filtering the groups by name. */
-  get filter(): string {
-    return this._filter;
-  }
-  set filter(value: string) {
-    if (value === this._filter) {
-      return;
-    }
-    this._filter = value;
-    this.emitChanged();
-  }
-
-  /** The groups whose name contains the filter (case-insensitive). */
-  get filteredGroups(): ReadonlyArray<IFeatureGroup> {
-    const needle = this._filter.trim().toLowerCase();
-    if (!needle) {
-      return this._groups;
-    }
-    return this._groups.filter(g => g.name.toLowerCase().includes(needle));
-  }
-
-  /** The name of the selected group, `null` when none is. */
-  get selectedGroup(): string | null {
-    return this._selectedGroup;
-  }
-
   /** The selected group with its counts, `null` while loading or none is. */
   get group(): IFeatureGroupDetails | null {
-    return this._group?.name === this._selectedGroup ? this._group : null;
+    return this._group?.name === this.selectedName ? this._group : null;
   }
 
   /** The numeric features of the selected group (see `histogramFeatures`). */
@@ -204,15 +173,15 @@ export class FeatureStoreModel extends PollingModel {
    * The SQL editor gets a query of the group's view until the user edits it.
    */
   selectGroup(name: string | null): Promise<void> {
-    if (name === this._selectedGroup) {
+    if (name === this.selectedName) {
       return Promise.resolve();
     }
-    this._selectedGroup = name;
+    this.selectedName = name;
     this._group = null;
     this._histogramFeature = null;
     this._clearHistogram();
     this._lookup = null;
-    const listed = this._groups.find(g => g.name === name);
+    const listed = this.groupList.find(g => g.name === name);
     if (listed && !this._sqlEdited) {
       this._sql = defaultQuery(listed);
     }
@@ -242,7 +211,7 @@ export class FeatureStoreModel extends PollingModel {
    * (found, not found or the error) is kept in `lookup`.
    */
   async lookupRecord(recordId: string): Promise<void> {
-    const group = this._selectedGroup;
+    const group = this.selectedName;
     const id = recordId.trim();
     if (group === null || !id) {
       return;
@@ -308,7 +277,7 @@ export class FeatureStoreModel extends PollingModel {
   }
 
   protected load(): PollingModel.ILoad {
-    const name = this._selectedGroup;
+    const name = this.selectedName;
     const chosen = this._histogramFeature;
     const answer = Promise.all([
       listFeatureGroups(this.serverSettings),
@@ -319,13 +288,15 @@ export class FeatureStoreModel extends PollingModel {
           ? await this._loadHistogram(group, chosen)
           : undefined;
       return () => {
-        this._groups = [...groups].sort((a, b) => a.name.localeCompare(b.name));
-        if (name !== this._selectedGroup) {
+        this.groupList = [...groups].sort((a, b) =>
+          a.name.localeCompare(b.name)
+        );
+        if (name !== this.selectedName) {
           return;
         }
         if (group === GONE) {
           // Deleted meanwhile: nothing is selected any more.
-          this._selectedGroup = null;
+          this.selectedName = null;
           this._group = null;
           this._lookup = null;
           return;
@@ -399,9 +370,7 @@ export class FeatureStoreModel extends PollingModel {
     }
   }
 
-  private _filter = '';
   private _group: IFeatureGroupDetails | null = null;
-  private _groups: IFeatureGroup[] = [];
   private _histogram: IHistogram | null = null;
   private _histogramError: StudioAPIError | null = null;
   private _histogramFeature: string | null = null;
@@ -409,7 +378,6 @@ export class FeatureStoreModel extends PollingModel {
   private _lookup: IRecordLookup | null = null;
   private _query: IQueryState = { running: false, result: null, error: null };
   private _queryRun = 0;
-  private _selectedGroup: string | null = null;
   private _sql = '';
   private _sqlEdited = false;
 }

@@ -3,7 +3,11 @@
  * selected version's audit trail, kept fresh by a poll.
  */
 import { StudioAPIError } from '../api';
-import { DEFAULT_REFRESH_INTERVAL, PollingModel } from '../polling';
+import {
+  DEFAULT_REFRESH_INTERVAL,
+  GroupListModel,
+  PollingModel
+} from '../polling';
 import {
   createGroup,
   deleteAlias,
@@ -38,47 +42,14 @@ export namespace RegistryPermissions {
  * errors and stands by as its `standby` option says (when the page is hidden
  * by default; the plugin also stands by while the panel is hidden).
  */
-export class RegistryModel extends PollingModel {
+export class RegistryModel extends GroupListModel<IRegistryGroup> {
   constructor(options: RegistryModel.IOptions = {}) {
     super({ ...options, name: 'jupyter-mlops-studio:RegistryModel#refresh' });
   }
 
-  /** Every group, sorted by name. */
-  get groups(): ReadonlyArray<IRegistryGroup> {
-    return this._groups;
-  }
-
-  /** The text filtering the groups by name. */
-  get filter(): string {
-    return this._filter;
-  }
-  set filter(value: string) {
-    if (value === this._filter) {
-      return;
-    }
-    this._filter = value;
-    this.emitChanged();
-  }
-
-  /** The groups whose name contains the filter (case-insensitive). */
-  get filteredGroups(): ReadonlyArray<IRegistryGroup> {
-    const needle = this._filter.trim().toLowerCase();
-    if (!needle) {
-      return this._groups;
-    }
-    return this._groups.filter(group =>
-      group.name.toLowerCase().includes(needle)
-    );
-  }
-
-  /** The name of the selected group, `null` when none is. */
-  get selectedGroup(): string | null {
-    return this._selectedGroup;
-  }
-
   /** The selected group, `null` when none is (or it disappeared). */
   get group(): IRegistryGroup | null {
-    return this._groups.find(g => g.name === this._selectedGroup) ?? null;
+    return this.groupList.find(g => g.name === this.selectedName) ?? null;
   }
 
   /** The versions of the selected group, newest first; `null` while loading. */
@@ -130,10 +101,10 @@ export class RegistryModel extends PollingModel {
 
   /** Select a group (or none), then load its versions. */
   selectGroup(name: string | null): Promise<void> {
-    if (name === this._selectedGroup) {
+    if (name === this.selectedName) {
       return Promise.resolve();
     }
-    this._selectedGroup = name;
+    this.selectedName = name;
     this._versions = null;
     this._selectedVersion = null;
     this._audit = null;
@@ -155,8 +126,8 @@ export class RegistryModel extends PollingModel {
   /** Create a group, select it and refresh. */
   async createGroup(group: INewGroup): Promise<IRegistryGroup> {
     const created = await createGroup(group, this.serverSettings);
-    this._groups = sortGroups([
-      ...this._groups.filter(g => g.name !== created.name),
+    this.groupList = sortGroups([
+      ...this.groupList.filter(g => g.name !== created.name),
       created
     ]);
     await this.selectGroup(created.name);
@@ -204,14 +175,14 @@ export class RegistryModel extends PollingModel {
   }
 
   private _requireGroup(): string {
-    if (this._selectedGroup === null) {
+    if (this.selectedName === null) {
       throw new StudioAPIError(0, 'No model group is selected', 'no-group');
     }
-    return this._selectedGroup;
+    return this.selectedName;
   }
 
   private _replaceVersion(updated: IRegistryVersion): void {
-    if (updated.group !== this._selectedGroup || !this._versions) {
+    if (updated.group !== this.selectedName || !this._versions) {
       return;
     }
     this._versions = this._versions.map(v =>
@@ -226,7 +197,7 @@ export class RegistryModel extends PollingModel {
   }
 
   protected load(): PollingModel.ILoad {
-    const group = this._selectedGroup;
+    const group = this.selectedName;
     const version = this._selectedVersion;
     const answer = Promise.all([
       listGroups(this.serverSettings),
@@ -237,8 +208,8 @@ export class RegistryModel extends PollingModel {
         ? Promise.resolve(null)
         : getAudit(group, version, this.serverSettings)
     ]).then(([groups, versions, audit]) => () => {
-      this._groups = sortGroups(groups);
-      if (group === this._selectedGroup) {
+      this.groupList = sortGroups(groups);
+      if (group === this.selectedName) {
         this._versions = versions;
         if (version === this._selectedVersion) {
           this._audit = audit;
@@ -248,7 +219,7 @@ export class RegistryModel extends PollingModel {
     return {
       answer,
       failed: () => {
-        if (group === this._selectedGroup && this._versions === null) {
+        if (group === this.selectedName && this._versions === null) {
           this._versions = [];
         }
       }
@@ -256,10 +227,7 @@ export class RegistryModel extends PollingModel {
   }
 
   private _audit: IAuditEntry[] | null = null;
-  private _filter = '';
-  private _groups: IRegistryGroup[] = [];
   private _metric: string | null = null;
-  private _selectedGroup: string | null = null;
   private _selectedVersion: number | null = null;
   private _versions: IRegistryVersion[] | null = null;
 }
