@@ -24,6 +24,17 @@ export const SPACE_META_CLASS =
 export const SPACE_DESCRIPTION_CLASS =
   'jp-MlopsStudio-spaceDescription jp-MlopsStudio-itemDescription';
 export const SPACE_ACTIONS_CLASS = 'jp-MlopsStudio-spaceActions';
+/** The group list of the registry and feature store panels (`grouplist`). */
+export const GROUP_LIST_CLASS = 'jp-MlopsStudio-groupList jp-MlopsStudio-list';
+export const GROUP_ITEM_CLASS = 'jp-MlopsStudio-groupItem';
+export const GROUP_BUTTON_CLASS = 'jp-MlopsStudio-groupButton';
+export const GROUP_NAME_CLASS =
+  'jp-MlopsStudio-groupName jp-MlopsStudio-itemName';
+export const GROUP_META_CLASS =
+  'jp-MlopsStudio-groupMeta jp-MlopsStudio-itemMeta';
+export const GROUP_DESCRIPTION_CLASS =
+  'jp-MlopsStudio-groupDescription jp-MlopsStudio-itemDescription';
+export const SELECTED_CLASS = 'jp-mod-selected';
 export const SUBHEADING_CLASS = 'jp-MlopsStudio-subheading';
 export const EMPTY_CLASS = 'jp-MlopsStudio-empty';
 export const ERROR_CLASS = 'jp-MlopsStudio-error';

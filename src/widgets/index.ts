@@ -2,6 +2,7 @@ export * from './classes';
 export * from './dialoghost';
 export * from './dialogs';
 export * from './form';
+export * from './grouplist';
 export * from './icons';
 export * from './keyvalue';
 export * from './mainarea';

@@ -2,20 +2,20 @@
  * CSS class names of the registry panel (styled in `style/registry.css`;
  * the `jp-MlopsStudio-list` and `-item…` classes in `style/base.css`).
  */
+export {
+  GROUP_BUTTON_CLASS,
+  GROUP_DESCRIPTION_CLASS,
+  GROUP_ITEM_CLASS,
+  GROUP_LIST_CLASS,
+  GROUP_META_CLASS,
+  GROUP_NAME_CLASS,
+  SELECTED_CLASS
+} from '../../widgets/classes';
+
 export const REGISTRY_CLASS = 'jp-MlopsStudio-registry';
 export const REGISTRY_SIDEBAR_CLASS = 'jp-MlopsStudio-registrySidebar';
 export const REGISTRY_MAIN_CLASS = 'jp-MlopsStudio-registryMain';
 export const REGISTRY_TOOLBAR_CLASS = 'jp-MlopsStudio-registryToolbar';
-export const GROUP_LIST_CLASS = 'jp-MlopsStudio-groupList jp-MlopsStudio-list';
-export const GROUP_ITEM_CLASS = 'jp-MlopsStudio-groupItem';
-export const GROUP_BUTTON_CLASS = 'jp-MlopsStudio-groupButton';
-export const GROUP_NAME_CLASS =
-  'jp-MlopsStudio-groupName jp-MlopsStudio-itemName';
-export const GROUP_META_CLASS =
-  'jp-MlopsStudio-groupMeta jp-MlopsStudio-itemMeta';
-export const GROUP_DESCRIPTION_CLASS =
-  'jp-MlopsStudio-groupDescription jp-MlopsStudio-itemDescription';
-export const SELECTED_CLASS = 'jp-mod-selected';
 export const SECTION_TITLE_CLASS = 'jp-MlopsStudio-registryHeading';
 export const VERSIONS_TABLE_CLASS = 'jp-MlopsStudio-versionsTable';
 export const VERSION_ROW_CLASS = 'jp-MlopsStudio-versionRow';
