@@ -6,6 +6,7 @@
 import * as React from 'react';
 
 import { formatMetric } from '../../registry/widgets/chart';
+import { ChartAxes } from '../../widgets/chartaxes';
 import { EMPTY_CLASS, SUBHEADING_CLASS } from '../../widgets/classes';
 import { ErrorMessage, SelectField } from '../../widgets/form';
 import type { IHistogram } from '../api';
@@ -75,50 +76,24 @@ export function HistogramChart(props: { histogram: IHistogram }): JSX.Element {
       viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
       preserveAspectRatio="xMidYMid meet"
     >
-      <g className={`${CHART_CLASS}-axes`} aria-hidden="true">
-        <line
-          x1={MARGIN.left}
-          y1={bottom}
-          x2={WIDTH - MARGIN.right}
-          y2={bottom}
-        />
-        <line x1={MARGIN.left} y1={MARGIN.top} x2={MARGIN.left} y2={bottom} />
-        {xTicks.map(({ edge, i }) => (
-          <text
-            key={`x${i}`}
-            x={MARGIN.left + i * barWidth}
-            y={bottom + 14}
-            textAnchor="middle"
-          >
-            {formatMetric(edge)}
-          </text>
-        ))}
-        {yTicks.map(count => (
-          <text
-            key={`y${count}`}
-            x={MARGIN.left - 6}
-            y={y(count) + 4}
-            textAnchor="end"
-          >
-            {formatCount(count)}
-          </text>
-        ))}
-        <text
-          className={`${CHART_CLASS}-axisLabel`}
-          x={MARGIN.left + plotWidth / 2}
-          y={HEIGHT - 6}
-          textAnchor="middle"
-        >
-          {histogram.feature}
-        </text>
-        <text
-          className={`${CHART_CLASS}-axisLabel`}
-          transform={`translate(14 ${MARGIN.top + plotHeight / 2}) rotate(-90)`}
-          textAnchor="middle"
-        >
-          Records
-        </text>
-      </g>
+      <ChartAxes
+        chartClass={CHART_CLASS}
+        width={WIDTH}
+        height={HEIGHT}
+        margin={MARGIN}
+        xTicks={xTicks.map(({ edge, i }) => ({
+          key: `x${i}`,
+          at: MARGIN.left + i * barWidth,
+          label: formatMetric(edge)
+        }))}
+        yTicks={yTicks.map(count => ({
+          key: `y${count}`,
+          at: y(count),
+          label: formatCount(count)
+        }))}
+        xLabel={histogram.feature}
+        yLabel="Records"
+      />
       {bars.map((bar, i) => (
         <rect
           key={i}

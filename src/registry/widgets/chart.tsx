@@ -6,6 +6,7 @@
 import * as React from 'react';
 
 import type { IRegistryVersion } from '../api';
+import { ChartAxes } from '../../widgets/chartaxes';
 import { EMPTY_CLASS } from '../../widgets/classes';
 import { CHART_CLASS } from './classes';
 
@@ -100,7 +101,6 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
     (_, i) => i % step === 0 || i === points.length - 1
   );
   const yTicks = [minY, (minY + maxY) / 2, maxY];
-  const bottom = MARGIN.top + plotHeight;
 
   return (
     <svg
@@ -110,50 +110,24 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
       viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
       preserveAspectRatio="xMidYMid meet"
     >
-      <g className={`${CHART_CLASS}-axes`} aria-hidden="true">
-        <line
-          x1={MARGIN.left}
-          y1={bottom}
-          x2={WIDTH - MARGIN.right}
-          y2={bottom}
-        />
-        <line x1={MARGIN.left} y1={MARGIN.top} x2={MARGIN.left} y2={bottom} />
-        {xTicks.map(p => (
-          <text
-            key={`x${p.version}`}
-            x={x(p.version)}
-            y={bottom + 14}
-            textAnchor="middle"
-          >
-            {p.version}
-          </text>
-        ))}
-        {yTicks.map((value, i) => (
-          <text
-            key={`y${i}`}
-            x={MARGIN.left - 6}
-            y={y(value) + 4}
-            textAnchor="end"
-          >
-            {formatMetric(value)}
-          </text>
-        ))}
-        <text
-          className={`${CHART_CLASS}-axisLabel`}
-          x={MARGIN.left + plotWidth / 2}
-          y={HEIGHT - 6}
-          textAnchor="middle"
-        >
-          Version
-        </text>
-        <text
-          className={`${CHART_CLASS}-axisLabel`}
-          transform={`translate(14 ${MARGIN.top + plotHeight / 2}) rotate(-90)`}
-          textAnchor="middle"
-        >
-          {metric}
-        </text>
-      </g>
+      <ChartAxes
+        chartClass={CHART_CLASS}
+        width={WIDTH}
+        height={HEIGHT}
+        margin={MARGIN}
+        xTicks={xTicks.map(p => ({
+          key: `x${p.version}`,
+          at: x(p.version),
+          label: p.version
+        }))}
+        yTicks={yTicks.map((value, i) => ({
+          key: `y${i}`,
+          at: y(value),
+          label: formatMetric(value)
+        }))}
+        xLabel="Version"
+        yLabel={metric}
+      />
       <path className={`${CHART_CLASS}-line`} d={line} fill="none" />
       {points.map(p => (
         <circle
