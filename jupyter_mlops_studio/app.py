@@ -35,6 +35,8 @@ from .images.handlers import HANDLERS as IMAGE_HANDLERS
 from .images.service import ImageBuildService
 from .localrun.handlers import HANDLERS as LOCALRUN_HANDLERS
 from .localrun.service import LocalRunService
+from .projects.handlers import HANDLERS as PROJECT_HANDLERS
+from .projects.service import ProjectService
 from .registry.handlers import HANDLERS as REGISTRY_HANDLERS
 from .registry.service import RegistryService
 from .registry.webhooks import WebhookService
@@ -246,7 +248,7 @@ class StudioApp(ExtensionApp):
         localruns = LocalRunService(
             db, spaces, paths, policy, artifacts, registry, data / "localruns"
         )
-        return StudioServices(
+        services = StudioServices(
             db=db,
             identity=identity,
             paths=paths,
@@ -274,6 +276,10 @@ class StudioApp(ExtensionApp):
                 artifacts=artifacts,
             ),
         )
+        services.projects = ProjectService(
+            db, identity, spaces, paths, registry, services.gallery, spaces.archive_dir
+        )
+        return services
 
     def _build_backend_classes(self) -> list[type[BuildBackend]]:
         """``image_build_backends`` entries: a built-in name or the import path of a
@@ -322,6 +328,7 @@ class StudioApp(ExtensionApp):
                 *IMAGE_HANDLERS,
                 *LOCALRUN_HANDLERS,
                 *GALLERY_HANDLERS,
+                *PROJECT_HANDLERS,
                 (r"/openapi.yaml", OpenAPIHandler),
             )
         ]

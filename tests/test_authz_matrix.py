@@ -485,6 +485,18 @@ ROWS = [
     ("POST", f"{A}/gallery/refresh", None, EVERYONE, None),
     ("POST", f"{A}/gallery/catalog", {"space_path": "spaces/team/gtpl"}, ADMIN_STUDIO_201, None),
     ("DELETE", f"{A}/gallery/catalog/gtpl", None, S(204, 403, 403, 403, 403, 401), None),
+    # -- projects: editors of the team space create; its owner and the creator delete --------
+    ("GET", f"{A}/projects", None, SIGNED_IN_STUDIO, None),
+    (
+        "POST",
+        f"{A}/projects",
+        {"name": "pj-{role}", "space": "team", "template": "project-build-only"},
+        S(201, 201, 201, 403, 404, 401),
+        None,
+    ),
+    ("GET", f"{A}/projects/pjm", None, STUDIO_READERS, None),
+    # a wrong confirmation: who may delete gets 400, who may not 404, and pjm stays for all
+    ("DELETE", f"{A}/projects/pjm", {"confirm": "no"}, S(400, 400, 404, 404, 404, 401), None),
 ]
 
 
@@ -611,6 +623,9 @@ async def test_authorization_matrix(
         alice, {"model_path": "spaces/team/lr-model"}
     )
     assert services.localruns.wait(local_run["id"], 60)
+    services.projects.create_project(
+        alice, {"name": "pjm", "space": "team", "template": "project-build-only"}
+    )
     assert services.localruns.wait(local_endpoint["id"], 90)
     ids = {
         "snapshot": snapshot["id"],

@@ -16,11 +16,12 @@ from jupyter_mlops_studio.gallery.service import BUILTIN_DIR
 FAST = ["tabular-classification", "feature-store-quickstart", "register-model"]
 FAST += ["sagemaker-local-training"]
 SLOW = ["sentence-embeddings"]
+PROJECTS = ["project-build-deploy", "project-build-only"]  # run by tests/test_projects.py
 
 
 def test_every_shipped_template_has_a_notebook_test():
     shipped = {p.name for p in BUILTIN_DIR.iterdir() if (p / "template.yaml").is_file()}
-    assert shipped == set(FAST) | set(SLOW)
+    assert shipped == set(FAST) | set(SLOW) | set(PROJECTS)
 
 
 @pytest.fixture

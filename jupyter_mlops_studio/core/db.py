@@ -23,7 +23,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 UPGRADE_COMMAND = "jupyter studio db upgrade"
 #: the Alembic head this version runs on (a test checks it against the migration scripts, so
 #: that a server start needs no Alembic import unless it migrates)
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 
 log = logging.getLogger(__name__)
 

@@ -60,6 +60,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "gallery:read": EVERYONE,
     "gallery:use": EVERYONE,
     "gallery:manage": frozenset({ADMIN}),
+    "projects:read": EVERYONE,
+    "projects:create": HUMANS,
+    "projects:delete": HUMANS,
     "kernels:start-unattached": frozenset({ADMIN}),
     "terminals:use": frozenset({ADMIN}),
     "server:files-outside-spaces": frozenset({ADMIN}),
@@ -82,6 +85,7 @@ SPACE_ROLE_NEEDED: dict[str, str] = {
     "images:build": "editor",
     "localrun:use": "editor",
     "gallery:use": "editor",
+    "projects:create": "editor",
 }
 
 

@@ -34,6 +34,7 @@ class StudioServices:
     images: Any = None
     localruns: Any = None
     gallery: Any = None
+    projects: Any = None
 
 
 def services_of(settings: dict[str, Any]) -> StudioServices:

@@ -1,0 +1,1 @@
+"""The model build (and deploy) pipeline of project {{ project_name }}."""

@@ -1,0 +1,165 @@
+"""MLOps projects (issue 7, acceptance 4): a project made from "model build + deploy" is a git
+repository with one commit whose pipeline, run as a subprocess with the stored token, registers
+version 1 in the project's group; a failed creation leaves no repository, group, user or record."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jupyter_mlops_studio.projects import service as project_service
+from jupyter_mlops_studio.projects.models import ProjectRow
+from jupyter_mlops_studio.registry.models import GroupRow
+
+
+@pytest.fixture
+def team(services, make_user):
+    """nina owns shared space "team" where vic is a viewer; "mine" is nina's private space."""
+    tokens = {"nina": make_user("nina"), "vic": make_user("vic")}
+    nina = services.identity.get_user("nina").principal()
+    services.spaces.create_space(nina, {"name": "team", "sharing": "shared"})
+    services.spaces.create_space(nina, {"name": "mine", "sharing": "private"})
+    services.spaces.set_member(nina, "team", "vic", {"role": "viewer"})
+    return tokens
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _rows(services, model, **where):
+    from sqlalchemy import select
+
+    with services.db.session() as s:
+        return s.scalars(select(model).filter_by(**where)).all()
+
+
+async def test_build_deploy_project_pipeline_registers_version_1(
+    api, team, services, jp_root_dir, server_url
+):
+    body = {"name": "churn", "space": "team", "template": "project-build-deploy"}
+    r = await api(team["nina"], "POST", "/projects", body)
+    assert r.status == 201, r.json
+    project = r.json
+    assert project["status"] == "CreateCompleted"
+    assert project["model_group"].startswith("churn-")
+    repo = Path(jp_root_dir) / project["repository"]
+    assert _git(repo, "rev-list", "--count", "HEAD").strip() == "1"
+    assert _git(repo, "status", "--porcelain") == ""  # the token is ignored, all else committed
+    tracked = set(_git(repo, "ls-files").split())
+    assert {"pipelines/run.py", "pipelines/deploy.py", ".gitlab-ci.yml"} <= tracked
+    assert ".github/workflows/ci.yml" in tracked and ".studio/token" not in tracked
+    token_file = repo / ".studio" / "token"
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    account = services.identity.get_user(project["service_account"])
+    assert account.personas == ["compute"]
+    assert services.spaces.role_of(account.username, "team") == (True, "editor")
+
+    nina = services.identity.get_user("nina").principal()
+    group = services.registry.get_group(nina, project["model_group"])
+    assert group["project"] == "churn" and group["space"] == "team"
+
+    env = {k: v for k, v in os.environ.items() if k != "STUDIO_TOKEN"}
+    env["STUDIO_URL"] = server_url  # the token comes from .studio/token
+    for module in ("pipelines.run", "pipelines.deploy"):
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", module, cwd=repo, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await proc.communicate()
+        if module == "pipelines.run":
+            assert proc.returncode == 0, err.decode()
+            versions, _ = services.registry.list_versions(nina, project["model_group"])
+            assert [(v["version"], v["status"]) for v in versions] == [(1, "PendingManualApproval")]
+        else:  # nothing Approved yet: the deploy step refuses
+            assert proc.returncode == 1, err.decode()
+            assert b"no Approved version" in err
+
+    # the seed's own tests pass
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=repo,
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await proc.communicate()
+    assert proc.returncode == 0, out.decode()
+
+    r = await api(team["nina"], "GET", "/projects")
+    assert [p["name"] for p in r.json["items"]] == ["churn"]
+    r = await api(team["vic"], "GET", "/projects/churn")
+    assert r.status == 200 and r.json["space"] == "team"
+
+    # deletion: the repository archived, the group kept, the service account's token revoked
+    r = await api(team["vic"], "DELETE", "/projects/churn", {"confirm": "churn"})
+    assert r.status == 404, r.json
+    r = await api(team["nina"], "DELETE", "/projects/churn", {"confirm": "churn"})
+    assert r.status == 200, r.json
+    assert r.json["status"] == "DeleteCompleted"
+    assert not repo.exists() and (Path(r.json["archive_path"]) / "pipelines" / "run.py").is_file()
+    archived_token = (Path(r.json["archive_path"]) / ".studio" / "token").read_text().strip()
+    assert services.identity.user_for_token(archived_token) is None
+    assert services.registry.get_group(nina, project["model_group"])["name"]
+    r = await api(team["nina"], "GET", "/projects/churn")
+    assert r.status == 404
+    # the name is free again
+    r = await api(team["nina"], "POST", "/projects", body)
+    assert r.status == 201, r.json
+
+
+async def test_failed_creation_leaves_nothing(api, team, services, jp_root_dir, monkeypatch):
+    monkeypatch.setattr(project_service, "GIT", "/nonexistent/git")
+    users_before = {u.username for u in services.identity.list_users()}
+    body = {"name": "broken", "space": "team", "template": "project-build-deploy"}
+    r = await api(team["nina"], "POST", "/projects", body)
+    assert r.status == 409 and r.json["reason"] == "git-failed", r.json
+    assert sorted(p.name for p in (Path(jp_root_dir) / "spaces" / "team").iterdir()) == []
+    assert _rows(services, ProjectRow) == []
+    assert _rows(services, GroupRow) == []
+    assert {u.username for u in services.identity.list_users()} == users_before
+    assert [m.username for m in services.spaces.list_members(
+        services.identity.get_user("nina").principal(), "team"
+    )] == ["nina", "vic"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "who, body, status, reason",
+    [
+        ("vic", {"space": "team"}, 403, "forbidden"),
+        ("nina", {"space": "nowhere"}, 404, "no-such-space"),
+        ("nina", {"space": "mine"}, 409, "private-space"),
+        ("nina", {"template": "no-such"}, 404, "no-such-template"),
+        ("nina", {"template": "register-model"}, 400, "not-a-project-template"),
+        ("nina", {"parameters": {"min_accuracy": "high"}}, 400, "invalid-parameter"),
+        ("nina", {"parameters": {"max_iter": 1.5}}, 400, "invalid-parameter"),
+        ("nina", {"parameters": {"colour": 1}}, 400, "unknown-parameter"),
+        ("nina", {"name": "Bad name!"}, 400, "invalid-name"),
+        ("nina", {"extra": 1}, 400, None),
+    ],
+)
+async def test_bad_input_creates_nothing(api, team, services, who, body, status, reason):
+    full = {"name": "p1", "space": "team", "template": "project-build-deploy", **body}
+    r = await api(team[who], "POST", "/projects", full)
+    assert r.status == status, r.json
+    if reason:
+        assert r.json["reason"] == reason
+    assert _rows(services, ProjectRow) == [] and _rows(services, GroupRow) == []
+
+
+async def test_name_clash_is_409(api, team, services, jp_root_dir):
+    body = {"name": "dup", "space": "team", "template": "project-build-only"}
+    assert (await api(team["nina"], "POST", "/projects", body)).status == 201
+    r = await api(team["nina"], "POST", "/projects", body)
+    assert r.status == 409 and r.json["reason"] == "project-exists"
+    # a folder of that name in the space is a clash too, and stays as it was
+    (Path(jp_root_dir) / "spaces" / "team" / "taken").mkdir()
+    r = await api(team["nina"], "POST", "/projects", {**body, "name": "taken"})
+    assert r.status == 409 and r.json["reason"] == "folder-exists"
+    assert list((Path(jp_root_dir) / "spaces" / "team" / "taken").iterdir()) == []
+    assert [row.name for row in _rows(services, ProjectRow)] == ["dup"]
