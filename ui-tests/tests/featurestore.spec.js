@@ -6,7 +6,7 @@
 const { test, expect } = require('@playwright/test');
 const path = require('path');
 
-const { openStudio, post, signIn } = require('./helpers');
+const { openNotebookInSpace, openStudio, post, runFirstCell, signIn } = require('./helpers');
 
 const shots = path.join(__dirname, '..', 'screenshots');
 const SPACE = 'alice-features';
@@ -22,24 +22,6 @@ function customer(i) {
     balance: Math.round(((i * 7919) % 10000) * 1.5 * 100) / 100,
     segment: SEGMENTS[i % 4]
   };
-}
-
-/**
- * Resolve when the next kernel websocket of the page carries the kernel's `kernel_info_reply`
- * (a cell run asked for before that answer is lost).
- */
-function kernelAnswered(page) {
-  return page
-    .waitForEvent('websocket', {
-      predicate: ws => ws.url().includes('/api/kernels/'),
-      timeout: 60000
-    })
-    .then(ws =>
-      ws.waitForEvent('framereceived', {
-        predicate: frame => String(frame.payload).includes('"kernel_info_reply"'),
-        timeout: 60000
-      })
-    );
 }
 
 /**
@@ -91,24 +73,10 @@ test('a group created and ingested from a notebook is looked up and queried in t
 
   // a notebook in the space, from a new launcher
   const studio = await openStudio(page);
-  await studio.getByRole('button', { name: 'Refresh spaces' }).click();
-  await studio.getByRole('button', { name: `Open ${SPACE}` }).click();
-  await expect(page.locator('.jp-BreadCrumbs')).toContainText(SPACE);
-  await page.locator('.jp-FileBrowser').getByRole('button', { name: 'New Launcher' }).click();
-  const launcher = page.locator('.jp-Launcher:visible');
-  await expect(launcher).toContainText(SPACE);
-  const kernelReady = kernelAnswered(page);
-  await launcher.locator('.jp-LauncherCard[data-category="Notebook"]').first().click();
-  await expect(page.getByRole('tab', { name: /\.ipynb/ })).toBeVisible();
+  await openNotebookInSpace(page, studio, SPACE);
 
   // create the group and ingest the DataFrame from a cell
-  await kernelReady;
-  const cell = page.locator('.jp-NotebookPanel:visible .jp-CodeCell').first();
-  await cell.locator('.cm-content').click();
-  const source = ingestionCell(baseURL, token);
-  await page.keyboard.type(source);
-  await expect(cell.locator('.cm-content')).toHaveText(source.replace(/\n/g, ''));
-  await page.keyboard.press('Shift+Enter');
+  const cell = await runFirstCell(page, ingestionCell(baseURL, token));
   const output = cell.locator('.jp-OutputArea-output');
   await expect(output).toContainText(
     `rows=${ROWS} written=${ROWS} rejected=0 online=${ROWS}`,

@@ -1,5 +1,5 @@
 // What the browser tests share: signing in, calling the studio API with the browser's login,
-// and opening the Studio sidebar.
+// opening the Studio sidebar, and running a cell in a new notebook of a space.
 const { expect } = require('@playwright/test');
 
 const API = '/mlops-studio/api/v1';
@@ -62,4 +62,63 @@ async function openStudio(page) {
   return panel;
 }
 
-module.exports = { API, call, openStudio, post, signIn, waitForLab };
+/**
+ * Resolve when the next kernel websocket of the page carries the kernel's `kernel_info_reply`.
+ *
+ * JupyterLab loses a cell run asked for before that answer: on a busy machine the kernel can
+ * take seconds to answer, long after the notebook shows it as idle.
+ */
+function kernelAnswered(page) {
+  return page
+    .waitForEvent('websocket', {
+      predicate: ws => ws.url().includes('/api/kernels/'),
+      timeout: 60000
+    })
+    .then(ws =>
+      ws.waitForEvent('framereceived', {
+        predicate: frame => String(frame.payload).includes('"kernel_info_reply"'),
+        timeout: 60000
+      })
+    );
+}
+
+/**
+ * Open `space` in the file browser from the Studio panel `studio`, start a notebook there from a
+ * new launcher and wait until its kernel has answered; return the notebook's tab.
+ */
+async function openNotebookInSpace(page, studio, space) {
+  await studio.getByRole('button', { name: 'Refresh spaces' }).click();
+  await studio.getByRole('button', { name: `Open ${space}` }).click();
+  await expect(page.locator('.jp-BreadCrumbs')).toContainText(space);
+  await page.locator('.jp-FileBrowser').getByRole('button', { name: 'New Launcher' }).click();
+  const launcher = page.locator('.jp-Launcher:visible');
+  await expect(launcher).toContainText(space);
+  const kernelReady = kernelAnswered(page);
+  await launcher.locator('.jp-LauncherCard[data-category="Notebook"]').first().click();
+  const tab = page.getByRole('tab', { name: /\.ipynb/ });
+  await expect(tab).toBeVisible();
+  await kernelReady;
+  return tab;
+}
+
+/** Type `source` into the visible notebook's first cell, run it and return the cell. */
+async function runFirstCell(page, source) {
+  const cell = page.locator('.jp-NotebookPanel:visible .jp-CodeCell').first();
+  await cell.locator('.cm-content').click();
+  await page.keyboard.type(source);
+  await expect(cell.locator('.cm-content')).toHaveText(source.replace(/\n/g, ''));
+  await page.keyboard.press('Shift+Enter');
+  return cell;
+}
+
+module.exports = {
+  API,
+  call,
+  kernelAnswered,
+  openNotebookInSpace,
+  openStudio,
+  post,
+  runFirstCell,
+  signIn,
+  waitForLab
+};

@@ -5,31 +5,11 @@
 const { test, expect } = require('@playwright/test');
 const path = require('path');
 
-const { API, openStudio, post, signIn } = require('./helpers');
+const { API, openNotebookInSpace, openStudio, post, runFirstCell, signIn } = require('./helpers');
 
 const shots = path.join(__dirname, '..', 'screenshots');
 const SPACE = 'alice-models';
 const GROUP = 'churn-ui';
-
-/**
- * Resolve when the next kernel websocket of the page carries the kernel's `kernel_info_reply`.
- *
- * JupyterLab loses a cell run asked for before that answer: on a busy machine the kernel can
- * take seconds to answer, long after the notebook shows it as idle.
- */
-function kernelAnswered(page) {
-  return page
-    .waitForEvent('websocket', {
-      predicate: ws => ws.url().includes('/api/kernels/'),
-      timeout: 60000
-    })
-    .then(ws =>
-      ws.waitForEvent('framereceived', {
-        predicate: frame => String(frame.payload).includes('"kernel_info_reply"'),
-        timeout: 60000
-      })
-    );
-}
 
 /** Open the Model Registry tab from the Studio sidebar and select a group. */
 async function openRegistry(page, group) {
@@ -85,26 +65,11 @@ test('versions registered from a notebook are charted and approved by an mlops u
 
   // open the space in the file browser and start a notebook there from a new launcher
   const panel = await openStudio(page);
-  await panel.getByRole('button', { name: 'Refresh spaces' }).click();
-  await panel.getByRole('button', { name: `Open ${SPACE}` }).click();
-  await expect(page.locator('.jp-BreadCrumbs')).toContainText(SPACE);
-  await page.locator('.jp-FileBrowser').getByRole('button', { name: 'New Launcher' }).click();
-  const launcher = page.locator('.jp-Launcher:visible');
-  await expect(launcher).toContainText(SPACE);
-  const kernelReady = kernelAnswered(page);
-  await launcher.locator('.jp-LauncherCard[data-category="Notebook"]').first().click();
-  const notebookTab = page.getByRole('tab', { name: /\.ipynb/ });
-  await expect(notebookTab).toBeVisible();
+  const notebookTab = await openNotebookInSpace(page, panel, SPACE);
   const notebook = (await notebookTab.innerText()).trim();
 
-  // once the kernel has answered, type the cell, run it, and wait for the versions it prints
-  await kernelReady;
-  const cell = page.locator('.jp-NotebookPanel:visible .jp-CodeCell').first();
-  await cell.locator('.cm-content').click();
-  const source = registrationCell(baseURL, token, notebook);
-  await page.keyboard.type(source);
-  await expect(cell.locator('.cm-content')).toHaveText(source.replace(/\n/g, ''));
-  await page.keyboard.press('Shift+Enter');
+  // type the cell, run it, and wait for the versions it prints
+  const cell = await runFirstCell(page, registrationCell(baseURL, token, notebook));
   const output = cell.locator('.jp-OutputArea-output');
   await expect(output).toContainText('version 2: PendingManualApproval accuracy=0.87', {
     timeout: 60000
