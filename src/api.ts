@@ -230,6 +230,15 @@ export function requestPage<T>(
   );
 }
 
+/** The items of a list endpoint (the server answers them in one page). */
+export async function requestItems<T>(
+  endpoint: string,
+  validateItem: (item: unknown) => T,
+  serverSettings?: ServerConnection.ISettings
+): Promise<T[]> {
+  return (await requestPage(endpoint, validateItem, serverSettings)).items;
+}
+
 /** `DELETE` an endpoint, with a JSON body when given; the answer is empty. */
 export async function requestDelete(
   endpoint: string,
@@ -262,8 +271,7 @@ export function getMe(
 export async function listSpaces(
   serverSettings?: ServerConnection.ISettings
 ): Promise<ISpace[]> {
-  return (await requestPage('spaces', validate.validateSpace, serverSettings))
-    .items;
+  return requestItems('spaces', validate.validateSpace, serverSettings);
 }
 
 /** `POST /spaces`: create a space. */
@@ -313,8 +321,7 @@ export async function listMembers(
   serverSettings?: ServerConnection.ISettings
 ): Promise<IMember[]> {
   const endpoint = `spaces/${pathSegment(name)}/members`;
-  return (await requestPage(endpoint, validate.validateMember, serverSettings))
-    .items;
+  return requestItems(endpoint, validate.validateMember, serverSettings);
 }
 
 /** `PUT /spaces/{name}/members/{username}`: add a member or change a role. */
@@ -348,6 +355,5 @@ export function removeMember(
 export async function listUsers(
   serverSettings?: ServerConnection.ISettings
 ): Promise<IUser[]> {
-  return (await requestPage('users', validate.validateUser, serverSettings))
-    .items;
+  return requestItems('users', validate.validateUser, serverSettings);
 }

@@ -11,7 +11,7 @@ import {
   jsonRequest,
   pathSegment,
   requestChecked,
-  requestPage,
+  requestItems,
   StudioAPIError
 } from '../api';
 import * as validate from './validate';
@@ -130,12 +130,11 @@ function groupPath(group: string): string {
 export async function listFeatureGroups(
   serverSettings?: ServerConnection.ISettings
 ): Promise<IFeatureGroup[]> {
-  const page = await requestPage(
+  return requestItems(
     'featurestore/groups',
     validate.validateFeatureGroup,
     serverSettings
   );
-  return page.items;
 }
 
 /** `GET /featurestore/groups/{name}`: a group with its record counts. */

@@ -13,7 +13,7 @@ import {
   jsonRequest,
   pathSegment,
   requestChecked,
-  requestPage
+  requestItems
 } from '../api';
 import * as validate from './validate';
 
@@ -162,12 +162,11 @@ export type LayoutCheckRequest =
 export async function listBackends(
   serverSettings?: ServerConnection.ISettings
 ): Promise<IBuildBackend[]> {
-  const page = await requestPage(
+  return requestItems(
     'images/backends',
     validate.validateBackend,
     serverSettings
   );
-  return page.items;
 }
 
 /**
@@ -192,12 +191,11 @@ export async function listBuilds(
   serverSettings?: ServerConnection.ISettings
 ): Promise<IBuild[]> {
   const query = space ? `?space=${encodeURIComponent(space)}` : '';
-  const page = await requestPage(
+  return requestItems(
     `images/builds${query}`,
     validate.validateBuild,
     serverSettings
   );
-  return page.items;
 }
 
 /** `GET /images/builds/{id}`: one build. */

@@ -6,7 +6,7 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 
-import { jsonRequest, pathSegment, requestChecked, requestPage } from '../api';
+import { jsonRequest, pathSegment, requestChecked, requestItems } from '../api';
 import {
   assertObject,
   nullableNumber,
@@ -137,8 +137,7 @@ export function startLocalRun(
 export async function listLocalRuns(
   serverSettings?: ServerConnection.ISettings
 ): Promise<ILocalRun[]> {
-  return (await requestPage('local-runs', validateLocalRun, serverSettings))
-    .items;
+  return requestItems('local-runs', validateLocalRun, serverSettings);
 }
 
 /** `GET /local-runs/{id}`: one run. */

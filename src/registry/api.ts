@@ -12,6 +12,7 @@ import {
   pathSegment,
   requestChecked,
   requestDelete,
+  requestItems,
   requestPage
 } from '../api';
 import * as validate from './validate';
@@ -160,12 +161,11 @@ function versionPath(group: string, ref: number | string): string {
 export async function listGroups(
   serverSettings?: ServerConnection.ISettings
 ): Promise<IRegistryGroup[]> {
-  const page = await requestPage(
+  return requestItems(
     'registry/groups',
     validate.validateGroup,
     serverSettings
   );
-  return page.items;
 }
 
 /** `GET /registry/groups/{group}`: one group. */
@@ -264,12 +264,11 @@ export async function getAudit(
   ref: number | string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IAuditEntry[]> {
-  const page = await requestPage(
+  return requestItems(
     `${versionPath(group, ref)}/audit`,
     validate.validateAuditEntry,
     serverSettings
   );
-  return page.items;
 }
 
 /** `PUT /registry/groups/{group}/aliases/{alias}`: point an alias at a version. */

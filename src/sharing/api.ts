@@ -9,7 +9,7 @@
 import type * as nbformat from '@jupyterlab/nbformat';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { jsonRequest, pathSegment, requestChecked, requestPage } from '../api';
+import { jsonRequest, pathSegment, requestChecked, requestItems } from '../api';
 import * as validate from './validate';
 
 /** Who a share link is for. */
@@ -164,15 +164,6 @@ export interface ICopyRequest {
 
 /** Which snapshots `GET /snapshots` lists. */
 export type SnapshotScope = 'mine' | 'shared';
-
-/** The items of a list endpoint (the server answers them in one page). */
-async function requestItems<T>(
-  endpoint: string,
-  validateItem: (item: unknown) => T,
-  serverSettings?: ServerConnection.ISettings
-): Promise<T[]> {
-  return (await requestPage(endpoint, validateItem, serverSettings)).items;
-}
 
 function snapshotPath(id: string): string {
   return `snapshots/${pathSegment(id)}`;
