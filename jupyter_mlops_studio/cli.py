@@ -361,6 +361,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .gallery.cli import add_parsers as add_gallery_parsers
 
     add_gallery_parsers(sub, online)
+
+    from .projects.cli import add_parsers as add_project_parsers
+
+    add_project_parsers(sub, online)
     return parser
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .gallery.client import GalleryClient
     from .images.client import ImagesClient
     from .localrun.client import LocalRunsClient
+    from .projects.client import ProjectsClient
 
 API_PATH = "mlops-studio/api/v1"
 BINARY_TYPES = frozenset(
@@ -261,6 +262,13 @@ class StudioClient:
         from .gallery.client import GalleryClient
 
         return GalleryClient(self)
+
+    @property
+    def projects(self) -> ProjectsClient:
+        """MLOps projects: ``studio.projects.create("churn", "team", "project-build-deploy")``."""
+        from .projects.client import ProjectsClient
+
+        return ProjectsClient(self)
 
     @property
     def snapshots(self) -> SnapshotsClient:

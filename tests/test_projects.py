@@ -163,3 +163,46 @@ async def test_name_clash_is_409(api, team, services, jp_root_dir):
     assert r.status == 409 and r.json["reason"] == "folder-exists"
     assert list((Path(jp_root_dir) / "spaces" / "team" / "taken").iterdir()) == []
     assert [row.name for row in _rows(services, ProjectRow)] == ["dup"]
+
+
+async def test_client_and_cli(api, team, services, server_url, jp_root_dir):
+    from jupyter_mlops_studio.client import StudioAPIError, StudioClient
+
+    run = asyncio.to_thread
+    studio = StudioClient(server_url, team["nina"])
+    made = await run(
+        studio.projects.create, "fraud", "team", "project-build-only", {"max_iter": 50}
+    )
+    assert made["parameters"] == {"min_accuracy": 0.9, "max_iter": 50}
+    assert (
+        "MAX_ITER = 50"
+        in (Path(jp_root_dir) / made["repository"] / "pipelines/config.py").read_text()
+    )
+    assert [p["name"] for p in await run(studio.projects.list)] == ["fraud"]
+    with pytest.raises(StudioAPIError) as e:
+        await run(studio.projects.create, "fraud", "team", "project-build-only")
+    assert e.value.status == 409
+    env = {**os.environ, "STUDIO_URL": server_url, "STUDIO_TOKEN": team["nina"]}
+
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "jupyter_mlops_studio.cli", "project", *args],
+            capture_output=True, text=True, timeout=60, env=env,
+        )  # fmt: skip
+
+    r = await run(cli, "create", "ads", "team", "-p", "min_accuracy=0.5")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "spaces/team/ads"
+    group = services.registry.get_group(
+        services.identity.get_user("nina").principal(), r.stderr.split()[2].rstrip(",")
+    )
+    assert group["rules"][0]["threshold"] == 0.5
+    r = await run(cli, "list")
+    assert [line.split("\t")[:2] for line in r.stdout.splitlines()] == [
+        ["ads", "CreateCompleted"],
+        ["fraud", "CreateCompleted"],
+    ]
+    r = await run(cli, "delete", "ads")
+    assert r.returncode == 0 and Path(r.stdout.strip()).is_dir(), r.stderr
+    assert not (Path(jp_root_dir) / "spaces" / "team" / "ads").exists()
+    assert [p["name"] for p in await run(studio.projects.list)] == ["fraud"]
