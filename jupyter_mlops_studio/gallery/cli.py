@@ -45,13 +45,19 @@ def cmd_template_show(args):
     print(json.dumps(_client(args).gallery.get(args.template), indent=2))
 
 
-def cmd_template_use(args):
+def parse_params(items: list[str] | None) -> dict:
+    """``--param NAME=VALUE`` options as a dict of parameter values."""
     params = {}
-    for item in args.param or []:
+    for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise SystemExit(f"--param: expected NAME=VALUE, got {item!r}")
         params[key] = _value(value)
+    return params
+
+
+def cmd_template_use(args):
+    params = parse_params(args.param)
     result = _client(args).gallery.use(
         args.template, args.space, params, folder=args.folder, exact=args.exact
     )

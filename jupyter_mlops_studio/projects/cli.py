@@ -12,14 +12,9 @@ def _client(args):
 
 
 def cmd_project_create(args):
-    from ..gallery.cli import _value
+    from ..gallery.cli import parse_params
 
-    params = {}
-    for item in args.param or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise SystemExit(f"--param: expected NAME=VALUE, got {item!r}")
-        params[key] = _value(value)
+    params = parse_params(args.param)
     p = _client(args).projects.create(args.name, args.space, args.template, params)
     print(p["repository"])
     print(
