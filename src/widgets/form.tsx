@@ -293,6 +293,44 @@ export function useAction(): IAction {
   return { busy, error, setError, run };
 }
 
+/** The properties of the end of a form. */
+export interface IFormFooterProps {
+  /** The last error of the submit action, shown above the buttons. */
+  error: unknown;
+  /** Whether the submit action is running. */
+  busy: boolean;
+  /** Whether what was typed may be submitted. */
+  valid: boolean;
+  /** The label of the submit button. */
+  label: string;
+  /** Its label while the action runs, `label` by default. */
+  busyLabel?: string;
+  /** Whether the submit button is warning-coloured. */
+  danger?: boolean;
+  onClose: () => void;
+}
+
+/**
+ * The end of a form: the submit action's error inline, then Cancel and a
+ * submit button disabled while busy or invalid.
+ */
+export function FormFooter(props: IFormFooterProps): JSX.Element {
+  const { busy, label } = props;
+  return (
+    <>
+      <ErrorMessage error={props.error} />
+      <DialogButtons
+        onClose={props.onClose}
+        submit={{
+          label: busy ? (props.busyLabel ?? label) : label,
+          disabled: busy || !props.valid,
+          danger: props.danger
+        }}
+      />
+    </>
+  );
+}
+
 /** The properties of a form dialog. */
 export interface IFormDialogProps {
   /** The dialog title, also its accessible name. */
@@ -333,14 +371,13 @@ export function FormDialog(props: IFormDialogProps): JSX.Element {
     <Modal title={title} onClose={onClose}>
       <form onSubmit={submit} aria-label={props.formLabel}>
         {props.children}
-        <ErrorMessage error={error} />
-        <DialogButtons
+        <FormFooter
+          error={error}
+          busy={busy}
+          valid={valid}
+          label={props.submitLabel}
+          danger={props.danger}
           onClose={onClose}
-          submit={{
-            label: props.submitLabel,
-            disabled: busy || !valid,
-            danger: props.danger
-          }}
         />
       </form>
     </Modal>

@@ -7,9 +7,9 @@ import * as React from 'react';
 
 import { BUTTON_CLASS, EMPTY_CLASS, INPUT_CLASS } from '../../widgets/classes';
 import {
-  DialogButtons,
   ErrorMessage,
   Field,
+  FormFooter,
   TextField,
   useAction
 } from '../../widgets/form';
@@ -381,13 +381,13 @@ export function BuildDialog(props: IBuildDialogProps): JSX.Element {
           />
           <span>Rebuild even if cached</span>
         </label>
-        <ErrorMessage error={error} />
-        <DialogButtons
+        <FormFooter
+          error={error}
+          busy={busy}
+          valid={valid}
+          label="Build"
+          busyLabel="Starting…"
           onClose={onClose}
-          submit={{
-            label: busy ? 'Starting…' : 'Build',
-            disabled: busy || !valid
-          }}
         />
       </form>
     </Modal>

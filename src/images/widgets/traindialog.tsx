@@ -14,12 +14,7 @@ import {
   DIALOG_BUTTONS_CLASS,
   INPUT_CLASS
 } from '../../widgets/classes';
-import {
-  DialogButtons,
-  ErrorMessage,
-  Field,
-  useAction
-} from '../../widgets/form';
+import { ErrorMessage, Field, FormFooter, useAction } from '../../widgets/form';
 import {
   IKeyValueRow,
   KeyValueEditor,
@@ -241,13 +236,13 @@ export function TrainDialog(props: ITrainDialogProps): JSX.Element {
             )}
           </>
         )}
-        <ErrorMessage error={error} />
-        <DialogButtons
+        <FormFooter
+          error={error}
+          busy={busy}
+          valid={valid}
+          label="Run"
+          busyLabel="Starting…"
           onClose={onClose}
-          submit={{
-            label: busy ? 'Starting…' : 'Run',
-            disabled: busy || !valid
-          }}
         />
       </form>
     </Modal>

@@ -9,8 +9,8 @@ import type { IUser } from '../../api';
 import { BUTTON_CLASS, INPUT_CLASS } from '../../widgets/classes';
 import {
   DialogButtons,
-  ErrorMessage,
   Field,
+  FormFooter,
   SelectField,
   TextAreaField,
   TextField,
@@ -335,13 +335,13 @@ export function ShareDialog(props: IShareDialogProps): JSX.Element {
             link was not.
           </p>
         )}
-        <ErrorMessage error={error} />
-        <DialogButtons
+        <FormFooter
+          error={error}
+          busy={busy}
+          valid={valid}
+          label="Create link"
+          busyLabel="Sharing…"
           onClose={onClose}
-          submit={{
-            label: busy ? 'Sharing…' : 'Create link',
-            disabled: busy || !valid
-          }}
         />
       </form>
     </Modal>
