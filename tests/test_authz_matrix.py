@@ -495,8 +495,8 @@ ROWS = [
         None,
     ),
     ("GET", f"{A}/projects/pjm", None, STUDIO_READERS, None),
-    # a wrong confirmation: who may delete gets 400, who may not 404, and pjm stays for all
-    ("DELETE", f"{A}/projects/pjm", {"confirm": "no"}, S(400, 400, 404, 404, 404, 401), None),
+    # a wrong confirmation: who may delete gets 400, the others 403 or 404; pjm stays for all
+    ("DELETE", f"{A}/projects/pjm", {"confirm": "no"}, S(400, 400, 403, 403, 404, 401), None),
 ]
 
 

@@ -98,7 +98,7 @@ async def test_build_deploy_project_pipeline_registers_version_1(
 
     # deletion: the repository archived, the group kept, the service account's token revoked
     r = await api(team["vic"], "DELETE", "/projects/churn", {"confirm": "churn"})
-    assert r.status == 404, r.json
+    assert r.status == 403, r.json
     r = await api(team["nina"], "DELETE", "/projects/churn", {"confirm": "churn"})
     assert r.status == 200, r.json
     assert r.json["status"] == "DeleteCompleted"

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 
 from ..core import validation as v
 from ..core.db import Database, utcnow
-from ..core.errors import Conflict, InvalidInput, NotFound
+from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..core.models import ApiTokenRow, UserRow
 from ..core.permissions import COMPUTE, Principal, check, check_persona
 from ..registry.models import GroupRow
@@ -299,7 +299,11 @@ class ProjectService:
             row = self._live(s, principal, name)
             role = self.spaces.role_of(principal.username, row.space)[1]
             if not (principal.is_admin or role == "owner" or row.created_by == principal.username):
-                raise NotFound(f"no project {name!r} you may delete", reason="no-such-project")
+                raise Forbidden(
+                    f"only the creator of {row.name}, the owners of space {row.space} and admins "
+                    "delete it",
+                    reason="forbidden",
+                )
             if body.get("confirm") != row.name:
                 raise InvalidInput(
                     f'deleting a project needs {{"confirm": "{row.name}"}} in the body',
