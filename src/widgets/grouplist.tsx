@@ -23,8 +23,8 @@ export interface INamedGroup {
   description: string;
 }
 
-/** The properties of a searchable group list. */
-export interface ISearchableGroupListProps<T extends INamedGroup> {
+/** What a group list shows and reports, whichever panel it is in. */
+export interface IGroupListState<T extends INamedGroup> {
   /** The groups shown (already filtered). */
   groups: ReadonlyArray<T>;
   /** Whether any group exists (to tell "none" from "none matching"). */
@@ -33,6 +33,12 @@ export interface ISearchableGroupListProps<T extends INamedGroup> {
   selected: string | null;
   onFilter: (filter: string) => void;
   onSelect: (name: string) => void;
+}
+
+/** The properties of a searchable group list. */
+export interface ISearchableGroupListProps<
+  T extends INamedGroup
+> extends IGroupListState<T> {
   /** The class of the toolbar holding the search box. */
   toolbarClass: string;
   /** What follows the search box in the toolbar (buttons). */

@@ -5,7 +5,10 @@
 import { refreshIcon, ToolbarButtonComponent } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { SearchableGroupList } from '../../widgets/grouplist';
+import {
+  type IGroupListState,
+  SearchableGroupList
+} from '../../widgets/grouplist';
 import type { IFeatureGroup } from '../api';
 import { FS_TOOLBAR_CLASS } from './classes';
 
@@ -17,33 +20,22 @@ export function storesOf(group: IFeatureGroup): string {
 }
 
 /** The properties of the feature group list. */
-export interface IFeatureGroupListProps {
-  groups: ReadonlyArray<IFeatureGroup>;
-  /** Whether any group exists (to tell "none" from "none matching"). */
-  total: number;
-  filter: string;
-  selected: string | null;
-  onFilter: (filter: string) => void;
-  onSelect: (name: string) => void;
+export interface IFeatureGroupListProps extends IGroupListState<IFeatureGroup> {
   onRefresh: () => void;
 }
 
 /** The list of feature groups with its search box and refresh button. */
 export function FeatureGroupList(props: IFeatureGroupListProps): JSX.Element {
+  const { onRefresh, ...list } = props;
   return (
     <SearchableGroupList
-      groups={props.groups}
-      total={props.total}
-      filter={props.filter}
-      selected={props.selected}
-      onFilter={props.onFilter}
-      onSelect={props.onSelect}
+      {...list}
       toolbarClass={FS_TOOLBAR_CLASS}
       toolbar={
         <ToolbarButtonComponent
           icon={refreshIcon}
           tooltip="Refresh the feature store"
-          onClick={props.onRefresh}
+          onClick={onRefresh}
         />
       }
       searchLabel="Search feature groups"

@@ -5,41 +5,33 @@
 import * as React from 'react';
 
 import { PRIMARY_BUTTON_CLASS } from '../../widgets/classes';
-import { SearchableGroupList } from '../../widgets/grouplist';
+import {
+  type IGroupListState,
+  SearchableGroupList
+} from '../../widgets/grouplist';
 import type { IRegistryGroup } from '../api';
 import { REGISTRY_TOOLBAR_CLASS } from './classes';
 
 /** The properties of the group list. */
-export interface IGroupListProps {
-  groups: ReadonlyArray<IRegistryGroup>;
-  /** Whether any group exists (to tell "none" from "none matching"). */
-  total: number;
-  filter: string;
-  selected: string | null;
+export interface IGroupListProps extends IGroupListState<IRegistryGroup> {
   /** Whether to show the "New group" button. */
   canCreate: boolean;
-  onFilter: (filter: string) => void;
-  onSelect: (name: string) => void;
   onNew: () => void;
 }
 
 /** The list of groups with its search box. */
 export function GroupList(props: IGroupListProps): JSX.Element {
+  const { canCreate, onNew, ...list } = props;
   return (
     <SearchableGroupList
-      groups={props.groups}
-      total={props.total}
-      filter={props.filter}
-      selected={props.selected}
-      onFilter={props.onFilter}
-      onSelect={props.onSelect}
+      {...list}
       toolbarClass={REGISTRY_TOOLBAR_CLASS}
       toolbar={
-        props.canCreate && (
+        canCreate && (
           <button
             type="button"
             className={PRIMARY_BUTTON_CLASS}
-            onClick={props.onNew}
+            onClick={onNew}
           >
             New group
           </button>
