@@ -304,6 +304,7 @@ class StudioApp(ExtensionApp):
         self.services.webhooks.start()  # delivers pending webhook events, also those of before
         self.services.featurestore.start()  # replays puts a crash left in the offline buffer
         self.services.images.start()  # fails the builds a crash left unfinished
+        self.services.projects.recover()  # completes or undoes what a crash left in progress
         self.services.localruns.start()  # fails the local runs a restart left InProgress
         settings = self.serverapp.web_app.settings
         settings[SETTINGS_KEY] = self.services

@@ -206,3 +206,40 @@ async def test_client_and_cli(api, team, services, server_url, jp_root_dir):
     assert r.returncode == 0 and Path(r.stdout.strip()).is_dir(), r.stderr
     assert not (Path(jp_root_dir) / "spaces" / "team" / "ads").exists()
     assert [p["name"] for p in await run(studio.projects.list)] == ["fraud"]
+
+
+async def test_recover_after_a_crash(api, team, services, jp_root_dir, monkeypatch):
+    """A creation stopped midway (the undo never ran) is undone at the next start; one stopped
+    after its repository was in place is completed; a stopped deletion is finished."""
+    projects = services.projects
+    body = {"name": "done", "space": "team", "template": "project-build-only"}
+    assert (await api(team["nina"], "POST", "/projects", body)).status == 201
+    with services.db.session(write=True) as s:
+        s.query(ProjectRow).filter_by(name="done").one().status = "CreateInProgress"
+    with monkeypatch.context() as m:
+        m.setattr(project_service, "GIT", "/nonexistent/git")
+        m.setattr(type(projects), "_undo", lambda *a: None)  # as if the server died here
+        r = await api(team["nina"], "POST", "/projects", {**body, "name": "half"})
+        assert r.status == 409, r.json
+    half = _rows(services, ProjectRow, name="half")[0]
+    assert half.status == "CreateInProgress"
+    team_dir = Path(jp_root_dir) / "spaces" / "team"
+    assert (team_dir / f".project-{half.id}").is_dir()
+    assert services.identity.find_user(half.service_account) is not None
+    projects.recover()
+    assert [(r.name, r.status) for r in _rows(services, ProjectRow)] == [
+        ("done", "CreateCompleted")
+    ]
+    assert sorted(p.name for p in team_dir.iterdir()) == ["done"]
+    assert services.identity.find_user(half.service_account) is None
+    assert [g.name for g in _rows(services, GroupRow)] == [
+        _rows(services, ProjectRow)[0].model_group
+    ]
+    # a deletion stopped before the repository moved
+    with services.db.session(write=True) as s:
+        s.query(ProjectRow).filter_by(name="done").one().status = "DeleteInProgress"
+    projects.recover()
+    (row,) = _rows(services, ProjectRow)
+    assert row.status == "DeleteCompleted" and row.deleted_at is not None
+    assert not (team_dir / "done").exists() and Path(row.archive_path).is_dir()
+    assert services.identity.find_user(row.service_account) is None

@@ -288,6 +288,32 @@ class ProjectService:
                 s.execute(delete(UserRow).where(UserRow.id == user_id))
             s.execute(delete(ProjectRow).where(ProjectRow.id == project_id))
 
+    # -- after a crash --------------------------------------------------------------------------
+    def recover(self) -> None:
+        """At start: finish what a stopped server left in progress. A creation whose repository
+        was already in place (its last step) is completed; any other is undone; a deletion is
+        finished."""
+        with self.db.session() as s:
+            rows = s.scalars(
+                select(ProjectRow).where(
+                    ProjectRow.status.in_(("CreateInProgress", "DeleteInProgress"))
+                )
+            ).all()
+            pending = [
+                (r.id, r.name, r.status, r.space, r.model_group, r.service_account) for r in rows
+            ]
+        for project_id, name, status, space, group, account in pending:
+            space_dir = self.paths.directory_of(space)
+            if status == "DeleteInProgress":
+                self._finish_delete(project_id, name, account, space)
+            elif (space_dir / name / TOKEN_FILE).is_file() and self.identity.find_user(account):
+                with self.db.session(write=True) as s:
+                    s.get(ProjectRow, project_id).status = "CreateCompleted"
+            else:
+                staging = space_dir / f".project-{project_id}"
+                error = "the server stopped while the project was being created"
+                self._undo(project_id, group, account, staging, None, error)
+
     # -- deletion -------------------------------------------------------------------------------
     def delete_project(self, principal: Principal, name: Any, body: Any) -> dict:
         """Archive a project: the repository folder moves to the archive, the model group stays,
@@ -313,6 +339,9 @@ class ProjectService:
                 raise Conflict(f"project {row.name} is {row.status}", reason="project-busy")
             row.status = "DeleteInProgress"
             project_id, account, space = row.id, row.service_account, row.space
+        return self._finish_delete(project_id, name, account, space)
+
+    def _finish_delete(self, project_id: str, name: str, account: str, space: str) -> dict:
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
         target = self.archive_dir / "projects" / f"{name}.{stamp}-{secrets.token_hex(2)}"
         target.parent.mkdir(parents=True, exist_ok=True)
