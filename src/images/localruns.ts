@@ -140,16 +140,17 @@ export async function listLocalRuns(
   return requestItems('local-runs', validateLocalRun, serverSettings);
 }
 
+/** The path of a run. */
+function runPath(id: string): string {
+  return `local-runs/${pathSegment(id)}`;
+}
+
 /** `GET /local-runs/{id}`: one run. */
 export function getLocalRun(
   id: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<ILocalRun> {
-  return requestChecked(
-    `local-runs/${pathSegment(id)}`,
-    validateLocalRun,
-    serverSettings
-  );
+  return requestChecked(runPath(id), validateLocalRun, serverSettings);
 }
 
 /** `GET /local-runs/{id}/logs?offset=N`: the output from byte `offset`. */
@@ -159,7 +160,7 @@ export function getLocalRunLog(
   serverSettings?: ServerConnection.ISettings
 ): Promise<ILocalRunLog> {
   return requestChecked(
-    `local-runs/${pathSegment(id)}/logs?offset=${offset}`,
+    `${runPath(id)}/logs?offset=${offset}`,
     validateLocalRunLog,
     serverSettings
   );
@@ -171,7 +172,7 @@ export function stopLocalRun(
   serverSettings?: ServerConnection.ISettings
 ): Promise<ILocalRun> {
   return requestChecked(
-    `local-runs/${pathSegment(id)}`,
+    runPath(id),
     validateLocalRun,
     serverSettings,
     jsonRequest('DELETE')
