@@ -5,6 +5,7 @@ version 1 in the project's group; a failed creation leaves no repository, group,
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import stat
 import subprocess
@@ -20,12 +21,15 @@ from jupyter_mlops_studio.registry.models import GroupRow
 
 @pytest.fixture
 def team(services, make_user):
-    """nina owns shared space "team" where vic is a viewer; "mine" is nina's private space."""
+    """nina owns shared space "team" where vic is a viewer and the compute account bot an
+    editor; "mine" is nina's private space."""
     tokens = {"nina": make_user("nina"), "vic": make_user("vic")}
+    tokens["bot"] = make_user("bot", ("compute",))
     nina = services.identity.get_user("nina").principal()
     services.spaces.create_space(nina, {"name": "team", "sharing": "shared"})
     services.spaces.create_space(nina, {"name": "mine", "sharing": "private"})
     services.spaces.set_member(nina, "team", "vic", {"role": "viewer"})
+    services.spaces.set_member(nina, "team", "bot", {"role": "editor"})
     return tokens
 
 
@@ -83,6 +87,21 @@ async def test_build_deploy_project_pipeline_registers_version_1(
             assert proc.returncode == 1, err.decode()
             assert b"no Approved version" in err
 
+    # once an approver approves version 1, the deploy step writes its manifest
+    admin = services.identity.get_user("admin").principal()
+    services.registry.set_status(
+        admin, project["model_group"], 1, {"status": "Approved", "comment": "ok"}
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pipelines.deploy", cwd=repo, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    deployment = json.loads((repo / "build" / "deployment.json").read_text())
+    assert (deployment["group"], deployment["version"]) == (project["model_group"], 1)
+    assert deployment["artifact"]["uri"]
+
     # the seed's own tests pass
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=repo,
@@ -125,13 +144,14 @@ async def test_failed_creation_leaves_nothing(api, team, services, jp_root_dir, 
     assert {u.username for u in services.identity.list_users()} == users_before
     assert [m.username for m in services.spaces.list_members(
         services.identity.get_user("nina").principal(), "team"
-    )] == ["nina", "vic"]  # fmt: skip
+    )] == ["nina", "bot", "vic"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "who, body, status, reason",
     [
         ("vic", {"space": "team"}, 403, "forbidden"),
+        ("bot", {"space": "team"}, 403, "forbidden"),  # service accounts make no projects
         ("nina", {"space": "nowhere"}, 404, "no-such-space"),
         ("nina", {"space": "mine"}, 409, "private-space"),
         ("nina", {"template": "no-such"}, 404, "no-such-template"),
