@@ -220,6 +220,9 @@ export abstract class GroupListModel<
     return this.selectedName;
   }
 
+  /** Select a group by name (`null` for none) and load what it shows. */
+  abstract selectGroup(name: string | null): Promise<void>;
+
   /** Every group, as the last refresh or change left them. */
   protected groupList: T[] = [];
 

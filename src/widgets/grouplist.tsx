@@ -5,6 +5,8 @@
  */
 import * as React from 'react';
 
+import type { GroupListModel } from '../polling';
+
 import {
   EMPTY_CLASS,
   GROUP_BUTTON_CLASS,
@@ -33,6 +35,20 @@ export interface IGroupListState<T extends INamedGroup> {
   selected: string | null;
   onFilter: (filter: string) => void;
   onSelect: (name: string) => void;
+}
+
+/** The list state of a group list model: its filtered groups, filter and selection. */
+export function groupListState<T extends INamedGroup>(
+  model: GroupListModel<T>
+): IGroupListState<T> {
+  return {
+    groups: model.filteredGroups,
+    total: model.groups.length,
+    filter: model.filter,
+    selected: model.selectedGroup,
+    onFilter: filter => (model.filter = filter),
+    onSelect: name => void model.selectGroup(name)
+  };
 }
 
 /** The properties of a searchable group list. */

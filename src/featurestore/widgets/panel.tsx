@@ -8,6 +8,7 @@ import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { ErrorMessage } from '../../widgets/form';
+import { groupListState } from '../../widgets/grouplist';
 import { FeatureStoreModel } from '../model';
 import {
   FEATURE_STORE_CLASS,
@@ -74,12 +75,7 @@ export function FeatureStoreView(props: {
           <p aria-busy="true">Loading feature groups…</p>
         ) : (
           <FeatureGroupList
-            groups={model.filteredGroups}
-            total={model.groups.length}
-            filter={model.filter}
-            selected={model.selectedGroup}
-            onFilter={filter => (model.filter = filter)}
-            onSelect={name => void model.selectGroup(name)}
+            {...groupListState(model)}
             onRefresh={() => reload(model)}
           />
         )}

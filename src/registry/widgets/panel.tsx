@@ -7,6 +7,7 @@ import * as React from 'react';
 
 import { DialogHostWidget } from '../../widgets/dialoghost';
 import { ErrorMessage } from '../../widgets/form';
+import { groupListState } from '../../widgets/grouplist';
 import type { IRegistryVersion } from '../api';
 import { RegistryModel, RegistryPermissions } from '../model';
 import {
@@ -56,13 +57,8 @@ export function RegistryView(props: IRegistryViewProps): JSX.Element {
           <p aria-busy="true">Loading model groups…</p>
         ) : (
           <GroupList
-            groups={model.filteredGroups}
-            total={model.groups.length}
-            filter={model.filter}
-            selected={model.selectedGroup}
+            {...groupListState(model)}
             canCreate={model.can(RegistryPermissions.groups)}
-            onFilter={filter => (model.filter = filter)}
-            onSelect={name => void model.selectGroup(name)}
             onNew={() => onDialog({ kind: 'new-group' })}
           />
         )}
