@@ -160,6 +160,7 @@ async def test_failed_creation_leaves_nothing(api, team, services, jp_root_dir, 
         ("nina", {"parameters": {"max_iter": 1.5}}, 400, "invalid-parameter"),
         ("nina", {"parameters": {"colour": 1}}, 400, "unknown-parameter"),
         ("nina", {"name": "Bad name!"}, 400, "invalid-name"),
+        ("nina", {"name": "a" * 46}, 400, "invalid-name"),
         ("nina", {"extra": 1}, 400, None),
     ],
 )
@@ -177,12 +178,15 @@ async def test_name_clash_is_409(api, team, services, jp_root_dir):
     assert (await api(team["nina"], "POST", "/projects", body)).status == 201
     r = await api(team["nina"], "POST", "/projects", body)
     assert r.status == 409 and r.json["reason"] == "project-exists"
+    # the longest name fits its group and service account
+    r = await api(team["nina"], "POST", "/projects", {**body, "name": "b" * 45})
+    assert r.status == 201 and r.json["service_account"] == f"project-{'b' * 45}-{r.json['id'][:8]}"
     # a folder of that name in the space is a clash too, and stays as it was
     (Path(jp_root_dir) / "spaces" / "team" / "taken").mkdir()
     r = await api(team["nina"], "POST", "/projects", {**body, "name": "taken"})
     assert r.status == 409 and r.json["reason"] == "folder-exists"
     assert list((Path(jp_root_dir) / "spaces" / "team" / "taken").iterdir()) == []
-    assert [row.name for row in _rows(services, ProjectRow)] == ["dup"]
+    assert sorted(row.name for row in _rows(services, ProjectRow)) == ["b" * 45, "dup"]
 
 
 async def test_client_and_cli(api, team, services, server_url, jp_root_dir):

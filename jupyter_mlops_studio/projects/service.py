@@ -31,6 +31,8 @@ FIELDS = {"name", "space", "template", "parameters"}
 #: values every project template may use besides its own parameters
 BUILTINS = ("project_name", "model_group", "studio_space", "project_id")
 TOKEN_FILE = ".studio/token"
+#: room for the service account "project-<name>-<8 hex>" within a username's 63 characters
+MAX_NAME = 45
 GIT = "git"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "jupyter-mlops-studio",
@@ -109,8 +111,8 @@ class ProjectService:
             if key not in body:
                 raise InvalidInput(f"missing field: {key}", reason="missing-field")
         name = v.name(body["name"], "name")
-        if len(name) > 50:  # room for the group's "-<short id>"
-            raise InvalidInput("a project name has at most 50 characters", "invalid-name")
+        if len(name) > MAX_NAME:
+            raise InvalidInput(f"a project name has at most {MAX_NAME} characters", "invalid-name")
         space = v.string(body["space"], "space", 63, min_length=1)
         exists, role = self.spaces.role_of(principal.username, space)
         if not exists or (role is None and not principal.is_admin):
