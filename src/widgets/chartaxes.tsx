@@ -13,6 +13,21 @@ export interface IChartMargin {
   left: number;
 }
 
+/** The drawing size of a chart (the SVG scales to its container's width). */
+export const CHART_WIDTH = 560;
+export const CHART_HEIGHT = 220;
+
+/** The plot inside a chart's margin: its size and the y of its bottom edge. */
+export function plotArea(
+  margin: IChartMargin,
+  width = CHART_WIDTH,
+  height = CHART_HEIGHT
+): { plotWidth: number; plotHeight: number; bottom: number } {
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  return { plotWidth, plotHeight, bottom: margin.top + plotHeight };
+}
+
 /** A tick label at a position along its axis, in SVG units. */
 export interface IChartTick {
   key: string;
@@ -38,9 +53,7 @@ export interface IChartAxesProps {
 /** The axes of a chart, hidden from assistive technology. */
 export function ChartAxes(props: IChartAxesProps): JSX.Element {
   const { chartClass, width, height, margin } = props;
-  const plotWidth = width - margin.left - margin.right;
-  const plotHeight = height - margin.top - margin.bottom;
-  const bottom = margin.top + plotHeight;
+  const { plotWidth, plotHeight, bottom } = plotArea(margin, width, height);
   return (
     <g className={`${chartClass}-axes`} aria-hidden="true">
       <line

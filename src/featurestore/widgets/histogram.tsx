@@ -6,7 +6,12 @@
 import * as React from 'react';
 
 import { formatMetric } from '../../registry/widgets/chart';
-import { ChartAxes } from '../../widgets/chartaxes';
+import {
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  ChartAxes,
+  plotArea
+} from '../../widgets/chartaxes';
 import { EMPTY_CLASS, SUBHEADING_CLASS } from '../../widgets/classes';
 import { ErrorMessage, SelectField } from '../../widgets/form';
 import type { IHistogram } from '../api';
@@ -18,9 +23,7 @@ import {
 } from './classes';
 import { formatCount } from './values';
 
-/** The drawing size (the SVG scales to its container's width). */
-const WIDTH = 560;
-const HEIGHT = 220;
+/** The space around the plot. */
 const MARGIN = { top: 12, right: 28, bottom: 40, left: 56 };
 
 /** At most this many bin edges are labelled on the x axis. */
@@ -56,9 +59,7 @@ export function HistogramChart(props: { histogram: IHistogram }): JSX.Element {
       </p>
     );
   }
-  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
-  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const bottom = MARGIN.top + plotHeight;
+  const { plotWidth, plotHeight, bottom } = plotArea(MARGIN);
   const maxCount = Math.max(1, ...bars.map(b => b.count));
   const barWidth = plotWidth / bars.length;
   const y = (count: number) => bottom - (count / maxCount) * plotHeight;
@@ -73,13 +74,13 @@ export function HistogramChart(props: { histogram: IHistogram }): JSX.Element {
       className={`${CHART_CLASS} ${HISTOGRAM_CLASS}`}
       role="img"
       aria-label={`Histogram of ${histogram.feature}`}
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      viewBox={`0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`}
       preserveAspectRatio="xMidYMid meet"
     >
       <ChartAxes
         chartClass={CHART_CLASS}
-        width={WIDTH}
-        height={HEIGHT}
+        width={CHART_WIDTH}
+        height={CHART_HEIGHT}
         margin={MARGIN}
         xTicks={xTicks.map(({ edge, i }) => ({
           key: `x${i}`,

@@ -6,13 +6,16 @@
 import * as React from 'react';
 
 import type { IRegistryVersion } from '../api';
-import { ChartAxes } from '../../widgets/chartaxes';
+import {
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  ChartAxes,
+  plotArea
+} from '../../widgets/chartaxes';
 import { EMPTY_CLASS } from '../../widgets/classes';
 import { CHART_CLASS } from './classes';
 
-/** The drawing size (the SVG scales to its container's width). */
-const WIDTH = 560;
-const HEIGHT = 220;
+/** The space around the plot. */
 const MARGIN = { top: 12, right: 16, bottom: 40, left: 64 };
 
 /** At most this many version ticks are labelled on the x axis. */
@@ -65,8 +68,7 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
     return <p className={EMPTY_CLASS}>No version recorded {metric}.</p>;
   }
 
-  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
-  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const { plotWidth, plotHeight } = plotArea(MARGIN);
 
   const versionsX = points.map(p => p.version);
   const minX = Math.min(...versionsX);
@@ -107,13 +109,13 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
       className={CHART_CLASS}
       role="img"
       aria-label={`${metric} by version`}
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      viewBox={`0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`}
       preserveAspectRatio="xMidYMid meet"
     >
       <ChartAxes
         chartClass={CHART_CLASS}
-        width={WIDTH}
-        height={HEIGHT}
+        width={CHART_WIDTH}
+        height={CHART_HEIGHT}
         margin={MARGIN}
         xTicks={xTicks.map(p => ({
           key: `x${p.version}`,
