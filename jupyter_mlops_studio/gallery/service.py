@@ -505,6 +505,30 @@ class GalleryService:
             if new != text:
                 path.write_text(new, encoding="utf-8")
 
+    # -- for project templates (ProjectService) -------------------------------------------------
+    def project_template(self, template_id: Any, given: Any) -> tuple[Template, dict[str, Any]]:
+        """A template of type ``project`` and its parameter values, checked by type."""
+        template = self._template(template_id)
+        if template.type != "project":
+            raise InvalidInput(
+                f"template {template.id} is a {template.type} template, not a project template",
+                reason="not-a-project-template",
+            )
+        return template, self._parameters(template, given)
+
+    def write_files(self, template: Template, folder: Path, values: dict[str, Any]) -> None:
+        """Copy a template's files into ``folder`` (made here) with ``values`` substituted in
+        their names and contents."""
+        folder.mkdir()
+        names = []
+        for name, _ in _files_of(template):
+            new_name = self._file_name(name, values)
+            dest = folder / new_name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(self._read(template, name))
+            names.append(new_name)
+        self._substitute_tree(folder, names, values)
+
     # -- the domain catalog ---------------------------------------------------------------------
     def add_to_catalog(
         self, principal: Principal, zip_data: bytes | None = None, body: Any = None

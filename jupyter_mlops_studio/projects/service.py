@@ -130,13 +130,7 @@ class ProjectService:
                 "its space, so projects live in shared spaces",
                 reason="private-space",
             )
-        template = self.gallery._template(body["template"])
-        if template.type != "project":
-            raise InvalidInput(
-                f"template {template.id} is a {template.type} template, not a project template",
-                reason="not-a-project-template",
-            )
-        values = self.gallery._parameters(template, body.get("parameters"))
+        template, values = self.gallery.project_template(body["template"], body.get("parameters"))
         return name, space, template, values
 
     def create_project(self, principal: Principal, body: Any) -> dict:
@@ -222,15 +216,7 @@ class ProjectService:
             s.add(SpaceMemberRow(space_id=space_id, user_id=user_id, role="editor"))
 
     def _write_seed(self, staging: Path, template, values: dict[str, Any], token: str) -> None:
-        staging.mkdir()
-        names = []
-        for rel, _ in template.files():
-            new = self.gallery._file_name(rel, values)
-            dest = staging / new
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(self.gallery._read(template, rel))
-            names.append(new)
-        self.gallery._substitute_tree(staging, names, values)
+        self.gallery.write_files(template, staging, values)
         gitignore = staging / ".gitignore"
         lines = gitignore.read_text().splitlines() if gitignore.is_file() else []
         if ".studio/" not in lines:
