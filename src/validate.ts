@@ -118,6 +118,33 @@ export function requireInteger(object: JSONObject, name: string): void {
   }
 }
 
+/** Default a missing or null list to `[]`, then check it is an array. */
+export function optionalArray(object: JSONObject, name: string): unknown[] {
+  if (object[name] === undefined || object[name] === null) {
+    object[name] = [];
+  }
+  if (!Array.isArray(object[name])) {
+    fail(name, 'array');
+  }
+  return object[name] as unknown[];
+}
+
+/** Default a missing value to `null`, then check it is an object or null. */
+export function nullableObject(
+  object: JSONObject,
+  name: string
+): JSONObject | null {
+  if (object[name] === undefined) {
+    object[name] = null;
+  }
+  const value = object[name];
+  if (value !== null) {
+    assertObject(value, `Property '${name}'`);
+    return value;
+  }
+  return null;
+}
+
 /** Validate the answer of `GET /me`. */
 export function validateMe(value: unknown): IMe {
   assertObject(value, 'The signed-in user');

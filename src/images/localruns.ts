@@ -10,6 +10,7 @@ import { jsonRequest, pathSegment, requestChecked, requestItems } from '../api';
 import {
   assertObject,
   nullableNumber,
+  nullableObject,
   nullableString,
   optionalMap,
   requireInteger,
@@ -97,14 +98,8 @@ export function validateLocalRun(value: unknown): ILocalRun {
   nullableString(value, 'failure_reason');
   optionalMap(value, 'hyperparameters');
   optionalMap(value, 'channels');
-  for (const name of ['model', 'registered']) {
-    if (value[name] === undefined) {
-      value[name] = null;
-    }
-    if (value[name] !== null) {
-      assertObject(value[name], `Property '${name}'`);
-    }
-  }
+  nullableObject(value, 'model');
+  nullableObject(value, 'registered');
   validateProperty(value, 'created_at', 'string');
   nullableString(value, 'ended_at');
   return value as unknown as ILocalRun;

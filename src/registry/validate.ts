@@ -12,6 +12,7 @@ import {
   JSONObject,
   nullableNumber,
   nullableString,
+  optionalArray,
   optionalMap,
   optionalString,
   requireInteger,
@@ -24,17 +25,6 @@ import type {
   IRuleResult
 } from './api';
 import { VERSION_STATUSES } from './api';
-
-/** Default a missing or null list to `[]`, then check it is an array. */
-function optionalArray(object: JSONObject, name: string): unknown[] {
-  if (object[name] === undefined || object[name] === null) {
-    object[name] = [];
-  }
-  if (!Array.isArray(object[name])) {
-    fail(name, 'array');
-  }
-  return object[name] as unknown[];
-}
 
 /** Validate a model package group. */
 export function validateGroup(value: unknown): IRegistryGroup {

@@ -13,6 +13,7 @@ import {
   fail,
   JSONObject,
   nullableNumber,
+  nullableObject,
   nullableString,
   optionalMap,
   optionalString,
@@ -39,19 +40,6 @@ function optionalBoolean(object: JSONObject, name: string): void {
     object[name] = false;
   }
   validateProperty(object, name, 'boolean');
-}
-
-/** Default a missing value to `null`, then check it is an object or null. */
-function nullableObject(object: JSONObject, name: string): JSONObject | null {
-  if (object[name] === undefined) {
-    object[name] = null;
-  }
-  const value = object[name];
-  if (value !== null) {
-    assertObject(value, `Property '${name}'`);
-    return value;
-  }
-  return null;
 }
 
 /** Validate the sharing settings of `GET /domain`. */
