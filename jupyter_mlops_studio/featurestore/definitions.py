@@ -73,6 +73,10 @@ class Group:
         return {f["name"]: f["type"] for f in self.features}
 
     @cached_property
+    def string_ids(self) -> bool:
+        return self.types[self.record_identifier] == STRING
+
+    @cached_property
     def feature_names(self) -> list[str]:
         return [f["name"] for f in self.features]
 

@@ -194,11 +194,11 @@ class SqlOnlineStore(OnlineStore):
         return reader
 
     def get(self, group_id, record_id) -> Stored | None:
-        reader = self._reader()
+        reader = getattr(self._local, "reader", None) or self._reader()
         if reader is None:
             return super().get(group_id, record_id)
         r = reader.execute(self._select_one, (group_id, record_id)).fetchone()
-        return None if r is None else Stored(r[0], r[1], bool(r[2]), r[3])
+        return None if r is None else Stored(r[0], r[1], r[2] == 1, r[3])
 
     def get_many(self, group_id, record_ids) -> dict[str, Stored]:
         if not record_ids:

@@ -371,11 +371,24 @@ class FeatureStoreService:
     def get_record(
         self, principal: Principal, name: str, record_id: str, features: list[str] | None = None
     ) -> dict[str, Any]:
-        group = self._online_group(name)
-        rid = d.record_id(record_id, group.types[group.record_identifier])
-        d.feature_subset(group, features)
-        stored = self.online.get(group.id, rid)
-        record = self._live(group, stored, time.time())
+        # the hot path of the low-latency GET: the cached group and a string id are taken as
+        # they are; everything else goes through the full checks
+        cached = self._groups.get(name)
+        if cached is not None and cached[0] > time.monotonic() and cached[1].online:
+            group = cached[1]
+        else:
+            group = self._online_group(name)
+        if (
+            group.string_ids
+            and isinstance(record_id, str)
+            and 0 < len(record_id) <= d.MAX_RECORD_ID
+        ):
+            rid = record_id
+        else:
+            rid = d.record_id(record_id, group.types[group.record_identifier])
+        if features is not None:
+            d.feature_subset(group, features)
+        record = self._live(group, self.online.get(group.id, rid), time.time())
         if record is None:
             raise NotFound(f"no record {rid!r} in {group.name}", reason="record-not-found")
         if features is not None:
