@@ -206,3 +206,30 @@ def test_online_payload_is_the_validated_record(fs):
         "spend": 2.0,
         "city": None,
     }
+
+
+def test_concurrent_batches_of_overlapping_ids_in_opposite_orders(fs, store):
+    """Two ingestions of the same ids at once (Spark partitions in parallel) must both commit:
+    on PostgreSQL, batches locking rows in different orders deadlocked."""
+    ids = [f"id-{i:05d}" for i in range(3000)]
+    errors = []
+
+    def writer(order, event_time):
+        try:
+            for round_ in range(3):
+                rows = [PutRow(i, event_time + round_, 1.0, b"{}") for i in order]
+                with fs.db.session(write=True) as session:
+                    store.put(1, rows, session.connection() if fs._sql_online else None)
+        except Exception as e:  # reported below
+            errors.append(repr(e))
+
+    threads = [
+        threading.Thread(target=writer, args=(ids, 10.0)),
+        threading.Thread(target=writer, args=(ids[::-1], 20.0)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.count(1) == 3000 and store.get(1, "id-00000").event_time == 22.0

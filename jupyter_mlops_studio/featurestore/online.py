@@ -13,6 +13,7 @@ import abc
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection
@@ -162,6 +163,10 @@ class SqlOnlineStore(OnlineStore):
     def _execute_many(self, conn: Connection, group_id: int, rows: Sequence[PutRow]) -> None:
         if self.dialect == "postgresql":
             from psycopg2.extras import execute_values
+
+            # every writer locks the rows in id order: two ingestions of overlapping ids (Spark
+            # partitions in parallel) would otherwise deadlock, each holding what the other needs
+            rows = sorted(rows, key=itemgetter(0))
 
             sql = _UPSERT.format(group_id=group_id, p="%s", false="false").replace(
                 f"VALUES ({group_id}, %s, %s, %s, false, %s)", "VALUES %s"
