@@ -16,3 +16,13 @@ def use_codebuild(jp_server_config: dict, moto_endpoint: str, bucket: str) -> di
         "poll_interval": 0.05,
     }
     return jp_server_config
+
+
+def space_with_context(services, jp_root_dir, username: str, dockerfile: str) -> None:
+    """A shared space ``vision`` of ``username`` holding a build context ``image``."""
+    principal = services.identity.get_user(username).principal()
+    services.spaces.create_space(principal, {"name": "vision", "sharing": "shared"})
+    context = jp_root_dir / "spaces/vision/image"
+    context.mkdir()
+    (context / "Dockerfile").write_text(dockerfile)
+    (context / "train.py").write_text("print('training')\n")

@@ -12,7 +12,7 @@ import zipfile
 import zlib
 
 import pytest
-from image_config import CODEBUILD_ROLE, use_codebuild
+from image_config import CODEBUILD_ROLE, space_with_context, use_codebuild
 from moto_fixture import s3_client
 
 from jupyter_mlops_studio.images import context as ctx
@@ -35,12 +35,8 @@ def jp_server_config(jp_server_config, moto_endpoint, s3_bucket):
 @pytest.fixture
 def dana(make_user, services, jp_root_dir):
     token = make_user("dana")
-    principal = services.identity.get_user("dana").principal()
-    services.spaces.create_space(principal, {"name": "vision", "sharing": "shared"})
+    space_with_context(services, jp_root_dir, "dana", DOCKERFILE)
     ctx_dir = jp_root_dir / "spaces/vision/image"
-    ctx_dir.mkdir()
-    (ctx_dir / "Dockerfile").write_text(DOCKERFILE)
-    (ctx_dir / "train.py").write_text("print('training')\n")
     (ctx_dir / "data").mkdir()
     (ctx_dir / "data" / "big.bin").write_bytes(os.urandom(4096))
     return token

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from image_config import use_codebuild
+from image_config import space_with_context, use_codebuild
 from test_cli_client import run_cli
 
 from jupyter_mlops_studio.client import StudioAPIError, StudioClient
@@ -32,12 +32,7 @@ def jp_server_config(jp_server_config, moto_endpoint, s3_bucket):
 def nina(make_user, services, jp_root_dir):
     """A user with a shared space ``vision`` holding a build context ``image``."""
     token = make_user("nina")
-    principal = services.identity.get_user("nina").principal()
-    services.spaces.create_space(principal, {"name": "vision", "sharing": "shared"})
-    context = jp_root_dir / "spaces/vision/image"
-    context.mkdir()
-    (context / "Dockerfile").write_text(DOCKERFILE)
-    (context / "train.py").write_text("print('training')\n")
+    space_with_context(services, jp_root_dir, "nina", DOCKERFILE)
     return token
 
 

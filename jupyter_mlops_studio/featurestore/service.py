@@ -343,7 +343,7 @@ class FeatureStoreService:
         return group
 
     @contextmanager
-    def _write(self, group: Group) -> Iterator[Any]:
+    def _write(self) -> Iterator[Any]:
         """A write transaction; the SQL online store writes in it, others just before commit."""
         with self.db.session(write=True) as session:
             yield session.connection()
@@ -360,7 +360,7 @@ class FeatureStoreService:
         group = self.group(name)
         record, rid, event_time = d.record(group, data["record"])
         now = time.time()
-        with self._write(group) as conn:
+        with self._write() as conn:
             if group.offline:
                 self._buffer(conn, group, record, now, False)
             if group.online:
@@ -486,7 +486,7 @@ class FeatureStoreService:
         marker[group.event_time] = value
         now = time.time()
         outcome = ABSENT
-        with self._write(group) as conn:
+        with self._write() as conn:
             if group.online:
                 outcome = self.online.delete(
                     group.id,
@@ -544,7 +544,7 @@ class FeatureStoreService:
         if group.offline and good.num_rows:
             files = self.offline.write(group, good, good_seconds, self.offline.new_stem())
         online_written = 0
-        with self._write(group) as conn:
+        with self._write() as conn:
             if group.online and good.num_rows:
                 rows = _latest_rows(good, good_seconds, group, now)
                 online_written = len(rows)

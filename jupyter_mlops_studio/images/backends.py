@@ -11,7 +11,6 @@ import abc
 import shutil
 import subprocess
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -373,12 +372,3 @@ def backend_option(backend: BuildBackend, options: Any) -> dict[str, Any]:
         elif not isinstance(val, str) or len(val) > 2048:
             raise InvalidInput(f"options.{k} must be a string", reason="invalid-type")
     return dict(options)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False

@@ -16,9 +16,7 @@ POLL_SECONDS = 0.25
 
 def _after(handler) -> int:
     # an EventSource reconnects to the same URL with Last-Event-ID: that wins over ?after=
-    raw = handler.request.headers.get("Last-Event-ID") or handler.get_query_argument(
-        "after", "0"
-    )
+    raw = handler.request.headers.get("Last-Event-ID") or handler.get_query_argument("after", "0")
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise InvalidInput("after must be a line number", reason="invalid-type")
     return int(raw)
