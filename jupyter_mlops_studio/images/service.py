@@ -527,3 +527,13 @@ class ImageBuildService:
         if event is not None:
             event.set()
         return self._json(build_id)
+
+    def wait(self, build_id: str, timeout: float = 60.0) -> dict[str, Any]:
+        """Block until the build ends (tests that need a finished build)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            data = self._json(build_id)
+            if data["status"] in TERMINAL:
+                return data
+            time.sleep(0.05)
+        raise TimeoutError(f"build {build_id} did not end in {timeout} s")
