@@ -105,6 +105,8 @@ async def test_codebuild_build_is_uploaded_built_cached_and_rebuilt_on_change(
     assert (await _wait(api, dana, changed.json["id"]))["status"] == "Succeeded"
     forced = await api(dana, "POST", "/images/builds", {**BODY, "rebuild": True})
     assert forced.status == 201 and forced.json["cached_from"] is None
+    # ends before the test does: its worker must not outlive the test's database
+    assert (await _wait(api, dana, forced.json["id"]))["status"] == "Succeeded"
 
 
 async def test_the_event_stream_gives_phases_and_lines_in_order_then_the_status(
@@ -206,6 +208,7 @@ async def test_viewers_cannot_build_and_strangers_do_not_see_builds(api, dana, m
     assert (await api(zoe, "GET", f"/images/builds/{built.json['id']}")).status == 404
     assert (await api(zoe, "GET", "/images/builds")).json["items"] == []
     assert (await api(zoe, "GET", "/images/builds/../../etc")).status == 404
+    assert (await _wait(api, dana, built.json["id"]))["status"] == "Succeeded"
 
 
 async def test_an_unconfigured_backend_is_refused_before_anything_is_uploaded(
