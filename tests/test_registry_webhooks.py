@@ -6,6 +6,7 @@ import hmac
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
 
@@ -284,6 +285,29 @@ def test_stop_is_prompt(make_service):
     service.stop()
     assert time.monotonic() - started < 2
     assert not thread.is_alive()
+
+
+def test_drain_waits_for_a_claim_made_during_its_check(make_service, receivers):
+    """The race CI hit once: drain read "nothing in flight", the dispatcher then claimed (leasing
+    the row, so no longer due) and drain's database check saw nothing due and returned early."""
+    receiver = receivers()
+    service = make_service()
+    service.create_webhook(OPS, hook_body(receiver.url()))
+    service.emit("version_created", "fraud", {"version": 1})
+    service._pool = ThreadPoolExecutor(1)  # no dispatcher thread: the test claims at the worst time
+    idle_state = service._idle_state
+    claimed = []
+
+    def idle_state_then_claim():
+        state = idle_state()
+        if not claimed:
+            claimed.append(service._claim_and_submit())
+        return state
+
+    service._idle_state = idle_state_then_claim
+    assert service.drain(5)
+    assert claimed == [1]
+    assert [r["path"] for r in receiver.requests] == ["/hook"]
 
 
 def test_only_active_matching_webhooks_receive(make_service, receivers):

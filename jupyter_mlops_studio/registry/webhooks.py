@@ -247,6 +247,9 @@ class WebhookService:
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._in_flight = 0
+        #: how many claims took rows; drain() compares it around its database check, so rows
+        #: leased (no longer due) between its two reads are never mistaken for idleness
+        self._claims = 0
 
     # -- subscriptions -------------------------------------------------------------------------
     @staticmethod
@@ -403,9 +406,8 @@ class WebhookService:
         while True:
             self._wake.set()
             horizon = utcnow() + dt.timedelta(seconds=max(0.0, deadline - time.monotonic()))
-            with self._lock:
-                busy = self._in_flight > 0
-            if not busy:
+            before = self._idle_state()
+            if before is not None:
                 with self.db.session() as s:
                     due = s.scalar(
                         select(func.count())
@@ -415,11 +417,17 @@ class WebhookService:
                             DeliveryRow.next_attempt_at <= horizon,
                         )
                     )
-                if not due:
+                # a claim between the two reads leases rows (no longer due) while in flight
+                if not due and self._idle_state() == before:
                     return True
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.01)
+
+    def _idle_state(self) -> int | None:
+        """The claim count when nothing is in flight, else None."""
+        with self._lock:
+            return None if self._in_flight > 0 else self._claims
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -460,6 +468,7 @@ class WebhookService:
         finally:
             with self._lock:
                 self._in_flight -= free - len(jobs)
+                self._claims += bool(jobs)
         pool = self._pool
         for job in jobs:
             try:
