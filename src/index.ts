@@ -8,7 +8,11 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  showErrorMessage
+} from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
@@ -23,6 +27,7 @@ import {
 import { featureStoreIcon, FeatureStorePanel } from './featurestore/widgets';
 import { imagesPlugin } from './images/plugin';
 import { StudioModel } from './model';
+import { projectsPlugin } from './projects/plugin';
 import { RegistryModel } from './registry/model';
 // The registry panel opens from a sidebar button: it is small, load it eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -173,6 +178,21 @@ const plugin: JupyterFrontEndPlugin<StudioModel> = {
           onOpenNotebook: openNotebook
         })
     });
+    // `openRegistry` takes an optional `group` (e.g. a project's model
+    // group): the panel opens or activates, then selects that group.
+    app.commands.commandExecuted.connect((_, { id, args, result }) => {
+      const group = args.group;
+      if (id !== CommandIDs.openRegistry || typeof group !== 'string') {
+        return;
+      }
+      void result
+        .then((widget: MainAreaWidget<RegistryPanel>) =>
+          widget.content.model.selectGroup(group)
+        )
+        .catch(() => {
+          // A failed refresh is kept in the model's `error` and shown.
+        });
+    });
     addMainAreaPanel(app, {
       command: CommandIDs.openFeatureStore,
       label: 'Open Feature Store',
@@ -245,4 +265,4 @@ const plugin: JupyterFrontEndPlugin<StudioModel> = {
   }
 };
 
-export default [plugin, sharingPlugin, imagesPlugin];
+export default [plugin, sharingPlugin, imagesPlugin, projectsPlugin];

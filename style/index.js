@@ -3,3 +3,4 @@ import './registry.css';
 import './sharing.css';
 import './featurestore.css';
 import './images.css';
+import './projects.css';

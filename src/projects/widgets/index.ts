@@ -1,0 +1,4 @@
+export * from './classes';
+export * from './icons';
+export * from './newproject';
+export * from './projects';
