@@ -322,13 +322,17 @@ def ingestion(studio, redis_studio, feast_store, online: pa.Table) -> dict:
 
 
 def interleave(calls: dict, args_of, runs: int, warmup: int) -> dict[str, list[float]]:
-    """Run every call with the same argument each round, the order rotating round to round."""
+    """Run every call with the same argument each round, in a new random order each round.
+
+    A rotating order would keep the cyclic order fixed: the same call would always come right
+    after Feast's (whose Python code and garbage evict everyone's caches) and pay for it alone.
+    """
     names = list(calls)
     times: dict[str, list[float]] = {n: [] for n in names}
+    order = random.Random(len(names) * 7919 + runs)
     for k in range(warmup + runs):
         arg = args_of(k)
-        shift = k % len(names)
-        for name in names[shift:] + names[:shift]:
+        for name in order.sample(names, len(names)):
             t0 = time.perf_counter()
             calls[name](arg)
             elapsed = time.perf_counter() - t0

@@ -147,6 +147,40 @@ def test_hard_delete_not_later_is_refused_and_writes_no_marker(fs):
     assert [r["is_deleted"] for r in _offline(fs)] == [False, True]
 
 
+def test_get_live_skips_deleted_and_expired_records(store):
+    store.put(1, [PutRow("a", 100.0, 1.0, b'{"v":1}'), PutRow("b", 100.0, 1.0, b'{"v":2}')])
+    store.delete(1, "b", 101.0, 2.0, False, b'{"deleted":1}')
+    assert store.get_live(1, "a", -1.0) == b'{"v":1}'
+    assert store.get_live(1, "a", 100.0) == b'{"v":1}'  # the cut-off itself is still live
+    assert store.get_live(1, "a", 100.5) is None
+    assert store.get_live(1, "b", -1.0) is None
+    assert store.get_live(1, "missing", -1.0) is None
+    assert store.get_live(2, "a", -1.0) is None
+
+
+def test_integral_ids_in_any_accepted_spelling_find_the_record(fs):
+    fs.create_group(
+        DANA,
+        {
+            "name": "events",
+            "record_identifier": "id",
+            "event_time": "at",
+            "features": [{"name": "id", "type": "Integral"}, {"name": "at", "type": "Fractional"}],
+        },
+    )
+    for rid in (0, 7, -3, 2**63 - 1):
+        fs.put_record(DANA, "events", {"record": {"id": rid, "at": 1.0}})
+    for asked, key in [("7", "7"), ("007", "7"), (7, "7"), ("0", "0"), ("00", "0"), ("-3", "-3")]:
+        assert fs.get_record(DANA, "events", asked)["record_id"] == key
+    big = str(2**63 - 1)  # 19 digits: past the fast path, through the full check
+    assert fs.get_record(DANA, "events", big)["record"]["id"] == 2**63 - 1
+    for bad in ("", "seven", "٧", "1e3", str(2**63), True, 7.0, None):
+        with pytest.raises(InvalidInput):
+            fs.get_record(DANA, "events", bad)
+    with pytest.raises(NotFound):
+        fs.get_record(DANA, "events", "8")
+
+
 def test_records_past_their_ttl_are_not_returned(fs):
     fs.create_group(DANA, {**CUSTOMERS, "ttl_seconds": 60})
     now = time.time()

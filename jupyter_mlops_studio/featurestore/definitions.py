@@ -80,6 +80,28 @@ class Group:
     def feature_names(self) -> list[str]:
         return [f["name"] for f in self.features]
 
+    @cached_property
+    def feature_count(self) -> int:
+        return len(self.features)
+
+    def is_canonical_id(self, value: Any) -> bool:
+        """Whether ``value`` is already the string the online store keys a record by (the GET
+        path takes it as it is; anything else goes through :func:`record_id`)."""
+        if type(value) is not str or not value:
+            return False
+        if self.string_ids:
+            return len(value) <= MAX_RECORD_ID
+        # a plain decimal without a leading zero, short enough to be a 64-bit integer
+        return (
+            len(value) <= 18
+            and value.isascii()
+            and value.isdigit()
+            and (value[0] != "0" or len(value) == 1)
+        )
+
+    def record_id_of(self, value: Any) -> str:
+        return record_id(value, self.types[self.record_identifier])
+
     @property
     def event_time_type(self) -> str:
         return self.types[self.event_time]

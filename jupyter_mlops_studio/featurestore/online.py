@@ -64,6 +64,14 @@ class OnlineStore(LoggingConfigurable, metaclass=ConfigurableABCMeta):
     def get(self, group_id: int, record_id: str) -> Stored | None:
         return self.get_many(group_id, [record_id]).get(record_id)
 
+    def get_live(self, group_id: int, record_id: str, not_before: float) -> bytes | None:
+        """The payload of the record of ``record_id`` unless it is soft-deleted or its event
+        time is before ``not_before`` (the TTL cut-off): the single-record read path."""
+        stored = self.get(group_id, record_id)
+        if stored is None or stored.deleted or stored.event_time < not_before:
+            return None
+        return stored.payload
+
     @abc.abstractmethod
     def delete(
         self,
@@ -130,6 +138,11 @@ class SqlOnlineStore(OnlineStore):
         self._select_one = (
             "SELECT event_time, write_time, deleted, payload FROM featurestore_online"
             f" WHERE group_id = {self._p} AND record_id = {self._p}"
+        )
+        self._select_live = (
+            "SELECT payload FROM featurestore_online"
+            f" WHERE group_id = {self._p} AND record_id = {self._p}"
+            f" AND deleted = 0 AND event_time >= {self._p}"
         )
         self._local = threading.local()
         database = db.engine.url.database
@@ -204,6 +217,14 @@ class SqlOnlineStore(OnlineStore):
             return super().get(group_id, record_id)
         r = reader.execute(self._select_one, (group_id, record_id)).fetchone()
         return None if r is None else Stored(r[0], r[1], r[2] == 1, r[3])
+
+    def get_live(self, group_id, record_id, not_before) -> bytes | None:
+        # one indexed row, filtered in SQL: no Stored tuple built on the hottest read
+        reader = getattr(self._local, "reader", None) or self._reader()
+        if reader is None:
+            return super().get_live(group_id, record_id, not_before)
+        r = reader.execute(self._select_live, (group_id, record_id, not_before)).fetchone()
+        return None if r is None else r[0]
 
     def get_many(self, group_id, record_ids) -> dict[str, Stored]:
         if not record_ids:

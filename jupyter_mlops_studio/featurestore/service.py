@@ -378,19 +378,14 @@ class FeatureStoreService:
             group = cached[1]
         else:
             group = self._online_group(name)
-        if (
-            group.string_ids
-            and isinstance(record_id, str)
-            and 0 < len(record_id) <= d.MAX_RECORD_ID
-        ):
-            rid = record_id
-        else:
-            rid = d.record_id(record_id, group.types[group.record_identifier])
+        rid = record_id if group.is_canonical_id(record_id) else group.record_id_of(record_id)
         if features is not None:
             d.feature_subset(group, features)
-        record = self._live(group, self.online.get(group.id, rid), time.time())
-        if record is None:
+        ttl = group.ttl_seconds
+        payload = self.online.get_live(group.id, rid, time.time() - ttl if ttl else -1.0)
+        if payload is None:
             raise NotFound(f"no record {rid!r} in {group.name}", reason="record-not-found")
+        record = self._complete(group, orjson.loads(payload))
         if features is not None:
             record = {f: record.get(f) for f in features}
         return {"group": group.name, "record_id": rid, "record": record}
@@ -401,8 +396,11 @@ class FeatureStoreService:
             return None
         if group.ttl_seconds and now - stored.event_time > group.ttl_seconds:
             return None
-        record = orjson.loads(stored.payload)
-        if len(record) != len(group.features):  # features added after the record was written
+        return FeatureStoreService._complete(group, orjson.loads(stored.payload))
+
+    @staticmethod
+    def _complete(group: Group, record: dict[str, Any]) -> dict[str, Any]:
+        if len(record) != group.feature_count:  # features added after the record was written
             for name in group.feature_names:
                 record.setdefault(name, None)
         return record
