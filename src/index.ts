@@ -25,6 +25,7 @@ import {
 // The feature store opens from a sidebar button like the registry: load it eagerly.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { featureStoreIcon, FeatureStorePanel } from './featurestore/widgets';
+import { galleryPlugin } from './gallery/plugin';
 import { imagesPlugin } from './images/plugin';
 import { StudioModel } from './model';
 import { projectsPlugin } from './projects/plugin';
@@ -265,4 +266,10 @@ const plugin: JupyterFrontEndPlugin<StudioModel> = {
   }
 };
 
-export default [plugin, sharingPlugin, imagesPlugin, projectsPlugin];
+export default [
+  plugin,
+  sharingPlugin,
+  imagesPlugin,
+  projectsPlugin,
+  galleryPlugin
+];
