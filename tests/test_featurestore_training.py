@@ -253,3 +253,8 @@ def test_spine_without_the_identifier_or_with_a_bad_time_type(make_fs):
         fs.training_set(DANA, pa.table({"ts": [1.0]}), ["txn:amount"])
     with pytest.raises(InvalidInput, match="must hold timestamps"):
         fs.training_set(DANA, pa.table({"user": ["a"], "ts": [True]}), ["txn:amount"])
+    spine = pa.table({"user": ["a", "b", "c"], "ts": ["2026-01-01T00:00:00Z", None, "noon"]})
+    with pytest.raises(InvalidInput, match="spine row 2: ts 'noon' is not an ISO-8601"):
+        fs.training_set(DANA, spine, ["txn:amount"])
+    good = fs.training_set(DANA, spine.slice(0, 2), ["txn:amount"])
+    assert good.num_rows == 2  # a null time is a row with null features, not an error

@@ -45,6 +45,24 @@ def _spine_time_sql(spine: pa.Table, column: str) -> str:
     )
 
 
+def _check_spine_times(con, spine: pa.Table, column: str) -> None:
+    """A string time that is not ISO-8601 is an error (400), never a row of silent nulls."""
+    kind = spine.schema.field(column).type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return
+    q = quote(column)
+    bad = con.execute(
+        f"SELECT {ROW}, {q} FROM spine_in WHERE {q} IS NOT NULL "
+        f"AND TRY_CAST({q} AS TIMESTAMPTZ) IS NULL ORDER BY {ROW} LIMIT 1"
+    ).fetchone()
+    if bad is not None:
+        raise InvalidInput(
+            f"spine row {bad[0]}: {column} {str(bad[1])[:60]!r} is not an ISO-8601 date and time "
+            "such as 2026-11-29T10:00:00Z",
+            reason="invalid-spine",
+        )
+
+
 def output_names(
     selection: Sequence[tuple[Group, list[str]]], spine: pa.Table, full_names: bool
 ) -> list[list[str]]:
@@ -166,6 +184,7 @@ def training_set(
     con = store.connect([g for g, _ in selection])
     try:
         con.register("spine_in", spine)
+        _check_spine_times(con, spine, time_column)
         return con.sql(sql).to_arrow_table()
     finally:
         con.close()
