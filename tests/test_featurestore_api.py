@@ -396,11 +396,15 @@ async def test_a_deleted_groups_files_cannot_be_read_by_sql(api, dana, customers
     paths = [fs.offline.artifacts.local_path(r.key, r.version_id)[0] for r in rows.popitem()[1]]
     assert paths and all(os.path.exists(p) for p in paths)
     sql = f"SELECT count(*) FROM read_parquet('{paths[0]}')"
-    assert (await query(api, dana, sql))["rows"] == [[3]]  # while the group lives
-    assert (await api(dana, "DELETE", f"{G}/customers")).status == 204
-    assert (await api(dana, "POST", G, group(name="other"))).status == 201
+    assert (await query(api, dana, "SELECT count(*) FROM customers"))["rows"] == [[3]]
+    # files are reached through the groups' views only, even while the group lives
     r = await api(dana, "POST", "/featurestore/query", {"sql": sql})
     assert (r.status, r.json["reason"]) == (400, "invalid-sql")
+    assert (await api(dana, "DELETE", f"{G}/customers")).status == 204
+    assert (await api(dana, "POST", G, group(name="other"))).status == 201
+    for text in (sql, f"SELECT count(*) FROM '{paths[0]}'"):
+        r = await api(dana, "POST", "/featurestore/query", {"sql": text})
+        assert (r.status, r.json["reason"]) == (400, "invalid-sql")
     assert all(os.path.exists(p) for p in paths)
 
 
@@ -936,6 +940,18 @@ async def test_sql_that_writes_or_reads_outside_the_store_is_refused(
         f"SELECT * FROM glob('{studio_data_dir}/**')": "invalid-sql",
         "SELECT * FROM read_json_auto('/proc/self/environ')": "invalid-sql",
         "SELECT * FROM read_parquet('https://example.com/x.parquet')": "invalid-sql",
+        # SELECTs that would show the store's settings, catalog or file paths
+        "SELECT current_setting('allowed_paths')": "invalid-sql",
+        "SELECT upper(CURRENT_SETTING('allowed_paths'))": "invalid-sql",
+        "SELECT sql FROM duckdb_views()": "invalid-sql",
+        "SELECT * FROM duckdb_views": "invalid-sql",
+        "SELECT * FROM duckdb_settings() WHERE name = 'allowed_paths'": "invalid-sql",
+        "SELECT view_definition FROM information_schema.views": "invalid-sql",
+        "SELECT * FROM pg_catalog.pg_views": "invalid-sql",
+        "SELECT * FROM customers WHERE 1 IN (SELECT 1 FROM duckdb_views())": "invalid-sql",
+        "SELECT * FROM query('SELECT * FROM duckdb_views()')": "invalid-sql",
+        "SELECT * FROM parquet_metadata('x.parquet')": "invalid-sql",
+        "SELECT * FROM pragma_database_list()": "invalid-sql",
         # malformed
         "SELEC 1": "invalid-sql",
         "SELECT * FROM": "invalid-sql",

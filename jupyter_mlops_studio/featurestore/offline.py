@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import logging
 import math
 import os
@@ -223,6 +224,7 @@ class OfflineStore:
         con = self.connect(groups)
         try:
             statement = _one_select(con, sql)
+            _check_references(con, statement, {g.view.lower() for g in groups})
             started = time.perf_counter()
             with _deadline(con, self.query_timeout):
                 try:
@@ -276,6 +278,59 @@ def _one_select(con: duckdb.DuckDBPyConnection, sql: str) -> str:
             reason="read-only",
         )
     return statements[0].query
+
+
+#: functions that would show the server's settings, catalog or file paths, or run SQL text
+#: the checks below never see; files outside the store are refused by ``allowed_paths`` too
+_DENIED_FUNCTIONS = frozenset({"current_setting", "getenv", "query", "query_table", "which_secret"})
+_DENIED_PREFIXES = ("duckdb_", "pragma_", "read_", "parquet_", "glob", "sniff_")
+
+
+def _check_references(con: duckdb.DuckDBPyConnection, statement: str, views: set[str]) -> None:
+    """Tables must be the groups' views (or the query's own CTEs); no catalog, settings or file
+    functions. Read from DuckDB's own parse tree of the statement."""
+    tree = con.execute("SELECT json_serialize_sql(?)", [statement]).fetchone()[0]
+    parsed = json.loads(tree)
+    if parsed.get("error"):
+        raise InvalidInput(str(parsed.get("error_message", "invalid SQL"))[:300], "invalid-sql")
+    functions: set[str] = set()
+    tables: list[tuple[str, str, str]] = []
+    ctes: set[str] = set()
+    stack: list[Any] = [parsed]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if isinstance(node.get("function_name"), str):
+            functions.add(node["function_name"].lower())
+        if node.get("type") == "BASE_TABLE":
+            tables.append(
+                (
+                    str(node.get("catalog_name") or ""),
+                    str(node.get("schema_name") or ""),
+                    str(node.get("table_name") or ""),
+                )
+            )
+        for entry in (node.get("cte_map") or {}).get("map") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+                ctes.add(entry["key"].lower())
+        stack.extend(node.values())
+    for name in sorted(functions):
+        if name in _DENIED_FUNCTIONS or name.startswith(_DENIED_PREFIXES):
+            raise InvalidInput(
+                f"{name}() is not available in offline store queries", reason="invalid-sql"
+            )
+    for catalog, schema, table in tables:
+        known = table.lower() in views or table.lower() in ctes
+        if catalog or schema.lower() not in ("", "main") or not known:
+            shown = ".".join(p for p in (catalog, schema, table) if p)
+            raise InvalidInput(
+                f"unknown table {shown[:80]!r}: query the feature groups' views by name",
+                reason="invalid-sql",
+            )
 
 
 DAMAGED = "has an unreadable offline file"
