@@ -4,3 +4,4 @@ import './sharing.css';
 import './featurestore.css';
 import './images.css';
 import './projects.css';
+import './gallery.css';

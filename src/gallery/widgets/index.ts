@@ -1,0 +1,7 @@
+export * from './cards';
+export * from './classes';
+export * from './details';
+export * from './icons';
+export * from './opendialog';
+export * from './panel';
+export * from './problems';
