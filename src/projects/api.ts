@@ -1,6 +1,6 @@
 /**
- * Typed REST layer of MLOps projects (`/mlops-studio/api/v1/projects`) and
- * of the project templates of the gallery (`gallery/templates?type=project`).
+ * Typed REST layer of MLOps projects (`/mlops-studio/api/v1/projects`); the
+ * project templates are the gallery's templates of type `project`.
  *
  * Like `../api`, every function takes the server settings from its caller,
  * validates the shape of the answer and throws a `StudioAPIError` on any
@@ -15,6 +15,11 @@ import {
   requestDelete,
   requestItems
 } from '../api';
+import {
+  ITemplateSummary,
+  ParameterValue,
+  searchTemplates
+} from '../gallery/api';
 import * as validate from './validate';
 
 /** The status of a project, with SageMaker Projects' transitions. */
@@ -65,20 +70,6 @@ export interface IProject {
   archive_path: string | null;
 }
 
-/** A value of a template parameter. */
-export type ParameterValue = string | number | boolean;
-
-/** The type of a template parameter. */
-export type ParameterType = 'string' | 'integer' | 'number' | 'boolean';
-
-/** Every parameter type. */
-export const PARAMETER_TYPES: ReadonlyArray<ParameterType> = [
-  'string',
-  'integer',
-  'number',
-  'boolean'
-];
-
 /** The body of `POST /projects`. */
 export interface INewProject {
   name: string;
@@ -86,35 +77,6 @@ export interface INewProject {
   template: string;
   /** Values of the template's parameters; omitted ones take their default. */
   parameters?: Record<string, ParameterValue>;
-}
-
-/** A parameter of a template, substituted into its files. */
-export interface ITemplateParameter {
-  name: string;
-  type: ParameterType;
-  /** Its default; a parameter without one must be given. */
-  default?: ParameterValue;
-  description: string;
-}
-
-/** A template as the gallery's search lists it. */
-export interface ITemplateSummary {
-  id: string;
-  title: string;
-  description: string;
-  type: 'notebook' | 'project' | 'model';
-  task: string;
-  framework: string;
-  tags: string[];
-  fine_tunable: boolean;
-  source: string;
-}
-
-/** A template's manifest, from `GET /gallery/templates/{id}`. */
-export interface ITemplate extends ITemplateSummary {
-  requirements: string[];
-  main: string | null;
-  parameters: ITemplateParameter[];
 }
 
 /** The most templates one search answers. */
@@ -173,22 +135,9 @@ export function deleteProject(
 export async function listProjectTemplates(
   serverSettings?: ServerConnection.ISettings
 ): Promise<ITemplateSummary[]> {
-  const search = await requestChecked(
-    `gallery/templates?type=project&limit=${SEARCH_LIMIT}`,
-    validate.validateTemplateSearch,
+  const search = await searchTemplates(
+    { type: 'project', limit: SEARCH_LIMIT },
     serverSettings
   );
   return search.items;
-}
-
-/** `GET /gallery/templates/{id}`: a template's manifest with its parameters. */
-export function getTemplate(
-  id: string,
-  serverSettings?: ServerConnection.ISettings
-): Promise<ITemplate> {
-  return requestChecked(
-    `gallery/templates/${pathSegment(id)}`,
-    validate.validateTemplate,
-    serverSettings
-  );
 }

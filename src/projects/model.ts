@@ -4,15 +4,13 @@
  */
 import type { ISpace } from '../api';
 import { DEFAULT_REFRESH_INTERVAL, PollingModel } from '../polling';
+import { getTemplate, ITemplate, ITemplateSummary } from '../gallery/api';
 import {
   BUSY_STATUSES,
   createProject,
   deleteProject,
-  getTemplate,
   INewProject,
   IProject,
-  ITemplate,
-  ITemplateSummary,
   listProjectTemplates,
   listProjects
 } from './api';

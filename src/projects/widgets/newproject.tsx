@@ -19,15 +19,15 @@ import {
   SelectField,
   TextField
 } from '../../widgets/form';
-import type { IProject, ITemplate, ITemplateSummary } from '../api';
-import type { ProjectsModel } from '../model';
+import type { ITemplate, ITemplateSummary } from '../../gallery/api';
 import {
   initialInput,
   ParameterInput,
-  parameterValue,
-  parameterValues,
-  projectNameProblem
-} from '../validate';
+  parseParameters
+} from '../../gallery/parameters';
+import type { IProject } from '../api';
+import type { ProjectsModel } from '../model';
+import { projectNameProblem } from '../validate';
 import { PARAMETERS_CLASS, PROJECT_FORM_CLASS } from './classes';
 
 /** A problem of a field, shown under it. */
@@ -50,6 +50,7 @@ export interface IParameterFieldsProps {
  */
 export function ParameterFields(props: IParameterFieldsProps): JSX.Element {
   const { template, inputs, onChange } = props;
+  const { errors } = parseParameters(template.parameters, inputs);
   if (template.parameters.length === 0) {
     return <p className={HINT_CLASS}>This template has no parameters.</p>;
   }
@@ -58,7 +59,7 @@ export function ParameterFields(props: IParameterFieldsProps): JSX.Element {
       <legend>Parameters</legend>
       {template.parameters.map(parameter => {
         const input = inputs[parameter.name] ?? initialInput(parameter);
-        const result = parameterValue(parameter, input);
+        const error = errors[parameter.name];
         return (
           <div key={parameter.name} data-parameter={parameter.name}>
             {parameter.type === 'boolean' ? (
@@ -84,7 +85,9 @@ export function ParameterFields(props: IParameterFieldsProps): JSX.Element {
             {parameter.description && (
               <p className={HINT_CLASS}>{parameter.description}</p>
             )}
-            <FieldProblem problem={'error' in result ? result.error : null} />
+            <FieldProblem
+              problem={error ? `${parameter.name} ${error}.` : null}
+            />
           </div>
         );
       })}
@@ -163,18 +166,17 @@ export function NewProjectDialog(props: INewProjectDialogProps): JSX.Element {
   }, [spaces, space]);
 
   const nameProblem = name ? projectNameProblem(name) : null;
-  const parsed = template ? parameterValues(template.parameters, inputs) : null;
+  const parsed = template ? parseParameters(template.parameters, inputs) : null;
   const valid =
     !!name &&
     !nameProblem &&
     spaces.some(item => item.name === space) &&
     template !== null &&
     template.id === templateId &&
-    parsed !== null &&
-    'values' in parsed;
+    !!parsed?.valid;
 
   const create = async () => {
-    if (!template || !parsed || !('values' in parsed)) {
+    if (!template || !parsed?.valid) {
       return;
     }
     const project = await model.createProject({
