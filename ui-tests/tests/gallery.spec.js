@@ -1,0 +1,148 @@
+// The template gallery end to end: alice opens the gallery from the JupyterLab launcher, sees the
+// template an admin dropped broken into the domain catalog reported with its reason, filters the
+// cards by task, reads the tabular classification template's manifest and opens it in her shared
+// space with a parameter of her own (a wrong value is refused in the form first); the notebook
+// opens in JupyterLab with the value substituted. The palette has the gallery's command too.
+const { test, expect } = require('@playwright/test');
+const fs = require('fs');
+const path = require('path');
+
+const { API, call, openStudio, post, signIn } = require('./helpers');
+
+const shots = path.join(__dirname, '..', 'screenshots');
+const SPACE = 'gallery-team';
+const TEMPLATE = 'Tabular classification with scikit-learn';
+const TASK = 'tabular-classification';
+
+/**
+ * The domain catalog of the server start-server.sh started on this port: an admin may drop
+ * template folders there (the gallery reads it on refresh).
+ */
+function catalogDir() {
+  const port = process.env.STUDIO_UI_PORT || '8888';
+  return path.join(__dirname, '..', '.studio-run', port, 'data', 'gallery');
+}
+
+/** A template folder whose manifest lacks its task: the gallery must report it, not crash. */
+function dropBrokenTemplate() {
+  const folder = path.join(catalogDir(), 'broken-template');
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(
+    path.join(folder, 'template.yaml'),
+    'id: broken-template\ntitle: Broken\ndescription: no task\ntype: notebook\n' +
+      'framework: none\n'
+  );
+  fs.writeFileSync(path.join(folder, 'broken.ipynb'), '{}');
+}
+
+test('a notebook template found by task opens in a space with its parameters', async ({
+  page
+}) => {
+  dropBrokenTemplate();
+  await signIn(page, 'alice', 'alice-password', 'gallery');
+  await post(page, '/spaces', { name: SPACE, sharing: 'shared', description: 'gallery test' });
+  const studio = await openStudio(page);
+  await studio.getByRole('button', { name: 'Refresh spaces' }).click();
+  await expect(studio.getByRole('button', { name: `Open ${SPACE}` })).toBeVisible();
+
+  // the launcher (in the space's folder): the gallery item and an item per notebook template,
+  // in the MLOps Studio section
+  await studio.getByRole('button', { name: `Open ${SPACE}` }).click();
+  await expect(page.locator('.jp-BreadCrumbs')).toContainText(SPACE);
+  await page.locator('.jp-FileBrowser').getByRole('button', { name: 'New Launcher' }).click();
+  const launcher = page.locator('.jp-Launcher:visible');
+  const cards = launcher.locator('.jp-LauncherCard[data-category="MLOps Studio"]');
+  await expect(cards.filter({ hasText: TEMPLATE })).toHaveCount(1);
+  await cards.filter({ hasText: /^Template gallery$/ }).click();
+  await expect(page.getByRole('tab', { name: 'Template Gallery' })).toBeVisible();
+  const gallery = page.locator('#jp-mlops-studio-gallery');
+  const templates = gallery.getByRole('list', { name: 'Templates', exact: true });
+  await expect(templates.getByRole('listitem', { name: TEMPLATE })).toBeVisible();
+
+  // the broken catalog template is reported once the sources are read again
+  await gallery.getByRole('button', { name: 'Reload templates' }).click();
+  const problems = gallery.locator('details', { hasText: 'could not be loaded' });
+  await expect(problems.locator('summary')).toHaveText('1 template could not be loaded');
+  await problems.locator('summary').click();
+  const problem = problems.getByRole('list', { name: 'Templates that could not be loaded' });
+  await expect(problem).toContainText('broken-template (catalog domain)');
+  await expect(problem).toContainText('missing field');
+  await expect(problem).toContainText('task');
+  await expect(problem.locator('[data-reason="missing-field"]')).toHaveCount(1);
+  await page.screenshot({ path: path.join(shots, 'gallery-cards.png') });
+
+  // filter by task: one card, the facet pressed with its count
+  const total = await templates.getByRole('listitem').count();
+  expect(total).toBeGreaterThan(3);
+  const taskFacet = gallery.getByRole('group', { name: 'Task' });
+  const facetValue = taskFacet.getByRole('button', { name: `${TASK} (1)` });
+  await facetValue.click();
+  await expect(facetValue).toHaveAttribute('aria-pressed', 'true');
+  await expect(templates.getByRole('listitem')).toHaveCount(1);
+  await expect(gallery.locator('[data-field="count"]')).toHaveText('1 template');
+  const typeFacet = gallery.getByRole('group', { name: 'Type' });
+  await expect(typeFacet.getByRole('button', { name: 'notebook (1)' })).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'gallery-filtered-by-task.png') });
+
+  // the details: the manifest with its parameters and files
+  await templates.getByRole('listitem', { name: TEMPLATE }).getByRole('button').click();
+  const details = gallery.getByRole('complementary', { name: 'Template details' });
+  await expect(details.getByRole('heading', { name: TEMPLATE })).toBeVisible();
+  const parameters = details.getByRole('table', { name: 'Parameters' });
+  await expect(parameters.getByRole('row', { name: 'test_size' })).toContainText('0.25');
+  await expect(parameters.getByRole('row', { name: 'random_state' })).toContainText('integer');
+  await expect(details.getByRole('list', { name: 'Files' })).toContainText('classification.ipynb');
+  await expect(details.getByRole('list', { name: 'Requirements' })).toContainText('scikit-learn');
+
+  // "Open in space…": a wrong value is refused before anything is sent
+  await details.getByRole('button', { name: 'Open in space…' }).click();
+  const dialog = page.getByRole('dialog', { name: `Open ${TEMPLATE}` });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('combobox', { name: 'Space' }).selectOption(SPACE);
+  const testSize = dialog.getByRole('textbox', { name: 'test_size (number)' });
+  const submit = dialog.getByRole('button', { name: 'Open in space' });
+  await testSize.fill('a third');
+  await expect(testSize).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog).toContainText('test_size must be a number');
+  await expect(submit).toBeDisabled();
+  await testSize.fill('0.3');
+  await dialog.getByRole('textbox', { name: 'n_estimators (integer)' }).fill('50');
+  await expect(submit).toBeEnabled();
+  await page.screenshot({ path: path.join(shots, 'gallery-open-in-space.png') });
+  await submit.click();
+  await expect(dialog).toHaveCount(0);
+
+  // the main notebook opens, written into the space with the parameters substituted
+  const notebookTab = page.getByRole('tab', { name: 'classification.ipynb' });
+  await expect(notebookTab).toBeVisible();
+  const notebook = page.locator('.jp-NotebookPanel:visible');
+  await expect(notebook.locator('.jp-Cell').first()).toBeVisible();
+  await expect(notebook).toContainText('TEST_SIZE = 0.3');
+  await page.screenshot({ path: path.join(shots, 'gallery-notebook-opened.png') });
+  const written = await call(
+    page,
+    'GET',
+    `/api/contents/spaces/${SPACE}/tabular-classification/classification.ipynb`
+  );
+  const source = written.content.cells.map(cell => cell.source).join('\n');
+  expect(source).toContain('TEST_SIZE = 0.3');
+  expect(source).toContain('50');
+  expect(source).not.toContain('{{');
+
+  // the palette's command brings the gallery back
+  await expect(async () => {
+    await page.getByRole('menuitem', { name: 'View' }).click();
+    await page.getByRole('menuitem', { name: /Activate Command Palette/ }).click();
+    const palette = page.locator('.lm-CommandPalette:visible');
+    await palette.locator('input').fill('template gallery', { timeout: 2000 });
+    await palette
+      .locator('.lm-CommandPalette-item', { hasText: 'Open Template Gallery' })
+      .click({ timeout: 2000 });
+  }).toPass({ timeout: 30000 });
+  await expect(gallery).toBeVisible();
+  await expect(details.getByRole('heading', { name: TEMPLATE })).toBeVisible();
+
+  // the server lists the broken template too
+  const listed = await call(page, 'GET', `${API}/gallery/problems`);
+  expect(listed.items.map(item => item.path)).toContain('broken-template');
+});
