@@ -28,6 +28,16 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 /** Wait for `ms` milliseconds. */
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** Wait until `condition` holds, checking every 5 ms; fail after 5 s. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 5) {
+    if (waited > 5000) {
+      throw new Error('The condition did not hold within 5 s');
+    }
+    await sleep(5);
+  }
+}
+
 describe('project name check', () => {
   it('accepts the names the server accepts', () => {
     for (const name of ['churn', 'Churn-2', 'a', '7', 'a'.repeat(45)]) {
@@ -212,16 +222,14 @@ describe('ProjectsModel', () => {
     await model.ready;
     expect(isBusy(model.projects[0])).toBe(true);
     expect(model.isBusy).toBe(true);
-    await sleep(100);
-    const busyCalls = server.calls('GET', 'projects').length;
-    expect(busyCalls).toBeGreaterThan(3);
+    // several refreshes where the normal interval would make none
+    await until(() => server.calls('GET', 'projects').length >= 4);
 
     server.on('GET', 'projects', 200, {
       items: [makeProject('churn')],
       next: null
     });
-    await sleep(50);
-    expect(model.projects[0].status).toBe('CreateCompleted');
+    await until(() => model.projects[0].status === 'CreateCompleted');
     expect(model.isBusy).toBe(false);
     const settled = server.calls('GET', 'projects').length;
     await sleep(100);
@@ -251,11 +259,10 @@ describe('ProjectsModel', () => {
       template: 'project-build-deploy'
     });
     expect(model.isBusy).toBe(true);
-    await sleep(60);
+    await until(() => server.calls('GET', 'projects').length >= 4);
     expect(model.projects.map(p => [p.name, p.status])).toEqual([
       ['fraud', 'CreateInProgress']
     ]);
-    expect(server.calls('GET', 'projects').length).toBeGreaterThan(3);
 
     server.on('GET', 'projects', 200, {
       items: [makeProject('fraud')],
@@ -267,10 +274,10 @@ describe('ProjectsModel', () => {
     expect(model.projects.map(p => [p.name, p.status])).toEqual([
       ['fraud', 'CreateCompleted']
     ]);
-    await sleep(30);
     expect(model.isBusy).toBe(false);
+    await model.refresh();
     const settled = server.calls('GET', 'projects').length;
-    await sleep(60);
+    await sleep(100);
     expect(server.calls('GET', 'projects').length).toBe(settled);
   });
 
