@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import nbformat
 import pytest
+from collab_client import RoomClient
 from jupyter_server_ydoc.handlers import YDocWebSocketHandler
 from pycrdt import Doc, Map, create_update_message
 from tornado.httpclient import HTTPRequest
@@ -67,3 +69,86 @@ async def test_viewer_updates_never_reach_the_document(
     await api(alice, "PUT", "/spaces/team/members/vera", {"role": "editor"})
     await send_probe(jp_serverapp, jp_http_port, room_id, vera, "vera-editor")
     assert dict(probe) == {"by-alice": "by-alice", "vera-editor": "vera-editor"}
+
+
+def room_url(jp_serverapp, port, session):
+    """The room of a collaboration session (the answer of PUT /api/collaboration/session)."""
+    room = f"{session['format']}:{session['type']}:{session['fileId']}"
+    base = f"ws://127.0.0.1:{port}{jp_serverapp.base_url}api/collaboration/room/{room}"
+    return f"{base}?sessionId={session['sessionId']}"
+
+
+async def wait_for_file(path, predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate("".join(nbformat.read(path, 4).cells[0].source)):
+                return True
+        except (OSError, ValueError):
+            pass  # being written
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_edits_reach_clients_and_file_by_role_and_a_promotion_applies_live(
+    api, make_user, request_as, jp_root_dir, jp_serverapp, jp_http_port
+):
+    """Acceptance 1 with raw pycrdt clients: an editor's edit reaches the other clients and the
+    file; a viewer's reaches neither; promoted without reconnecting, the viewer's next edit does.
+
+    The viewer's refused edit comes from a second connection of hers: a Yjs client whose update
+    was dropped holds structs the room never got, and its later updates wait for them (per-client
+    clocks). JupyterLab opens the notebook read-only for viewers, so its connection never does.
+    """
+    alice, eddie, vera = make_user("alice"), make_user("eddie"), make_user("vera")
+    await api(alice, "POST", "/spaces", {"name": "team", "sharing": "shared"})
+    await api(alice, "PUT", "/spaces/team/members/eddie", {"role": "editor"})
+    await api(alice, "PUT", "/spaces/team/members/vera", {"role": "viewer"})
+    path = jp_root_dir / "spaces/team/nb.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    path.write_text(nbformat.writes(notebook))
+    r = await request_as(
+        alice,
+        "PUT",
+        "/api/collaboration/session/spaces/team/nb.ipynb",
+        {"format": "json", "type": "notebook"},
+    )
+    url = room_url(jp_serverapp, jp_http_port, r.json)
+
+    async with (
+        RoomClient(url, alice) as a,
+        RoomClient(url, eddie) as e,
+        RoomClient(url, vera) as v,
+    ):
+        everyone = (a, e, v)
+        for c in everyone:
+            assert await c.wait_for(lambda c=c: c.sources() == ["x = 1"]), c.sources()
+
+        e.append_to_cell(0, "\n# by eddie")
+        for c in (a, v):
+            assert await c.wait_for(lambda c=c: "# by eddie" in c.sources()[0]), c.sources()
+        assert await wait_for_file(path, lambda source: "# by eddie" in source)
+
+        async with RoomClient(url, vera) as v2:
+            assert await v2.wait_for(lambda: "# by eddie" in v2.sources()[0])
+            v2.append_to_cell(0, "\n# by vera the viewer")
+            await asyncio.sleep(1.5)  # past the room's save delay (1 s)
+        for c in everyone:
+            assert "viewer" not in c.sources()[0], c.sources()
+        assert await wait_for_file(path, lambda source: "viewer" not in source, timeout=0.5)
+
+        # promoted: her open connection writes at its next message, without reconnecting
+        await api(alice, "PUT", "/spaces/team/members/vera", {"role": "editor"})
+        v.append_to_cell(0, "\n# vera promoted")
+        for c in (a, e):
+            assert await c.wait_for(lambda c=c: "# vera promoted" in c.sources()[0], timeout=1.0)
+        assert await wait_for_file(path, lambda source: "# vera promoted" in source)
+
+        # demoted again: her next edit is dropped at once
+        await api(alice, "PUT", "/spaces/team/members/vera", {"role": "viewer"})
+        e_source = e.sources()[0]
+        v.append_to_cell(0, "\n# after demotion")
+        await asyncio.sleep(1.5)
+        assert e.sources()[0] == e_source and a.sources()[0] == e_source
+        source = "".join(nbformat.read(path, 4).cells[0].source)
+        assert "after demotion" not in source and "# vera promoted" in source

@@ -18,8 +18,9 @@ from ..core.identity import principal_of
 from ..core.policy import WRITE
 from ..core.services import services_of
 
-#: how long a write decision is reused before the role is looked up again (role changes apply
-#: to open connections within this time)
+#: how long a write decision is reused before the role is looked up again. A role change made
+#: through this server applies to open connections at their next message (the spaces service
+#: counts role changes); one made by another server process sharing the database, within this.
 ROLE_RECHECK_SECONDS = 2.0
 UPDATE_MESSAGES = (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE)
 
@@ -37,6 +38,7 @@ class RoleAwareRoomHandler(YDocWebSocketHandler):
 
     _may_write: bool | None = None
     _checked_at: float = 0.0
+    _roles_version: int = -1
 
     def initialize(self, **kwargs):
         # registered ahead of jupyter-collaboration's route, it serves with that route's arguments
@@ -44,7 +46,13 @@ class RoleAwareRoomHandler(YDocWebSocketHandler):
 
     def may_write(self) -> bool:
         now = time.monotonic()
-        if self._may_write is None or now - self._checked_at > ROLE_RECHECK_SECONDS:
+        version = services_of(self.settings).spaces.roles_version
+        if (
+            self._may_write is None
+            or version != self._roles_version
+            or now - self._checked_at > ROLE_RECHECK_SECONDS
+        ):
+            self._roles_version = version  # read before the decision: a later change rechecks
             self._may_write = self._decide_write()
             self._checked_at = now
         return self._may_write

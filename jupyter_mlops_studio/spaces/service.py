@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,8 +68,18 @@ class SpaceService:
         self.identity = identity
         self.paths = paths
         self.archive_dir = Path(archive_dir)
+        #: counts the committed changes of roles in this process (members, sharing, deletion):
+        #: open collaboration connections recheck their write right when it moves
+        self.roles_version = 0
 
     # -- helpers --------------------------------------------------------------------------------
+    @contextmanager
+    def _changing_roles(self) -> Iterator[Any]:
+        """A session whose commit may change who may do what in a space."""
+        with self.db.session() as s:
+            yield s
+        self.roles_version += 1  # after the commit, so that a recheck reads the new roles
+
     def _info(self, s, row: SpaceRow, username: str | None) -> SpaceInfo:
         owner = s.get(UserRow, row.owner_id)
         role = None
@@ -200,7 +212,7 @@ class SpaceService:
             v.string(patch["description"], "description", 4096) if "description" in patch else None
         )
         sharing = v.choice(patch["sharing"], "sharing", SHARING) if "sharing" in patch else None
-        with self.db.session() as s:
+        with self._changing_roles() as s:
             row, _ = self._visible(s, principal, name, "spaces:update")
             if sharing == "private" and row.sharing == "shared":
                 if any(m.user_id != row.owner_id for m in row.members):
@@ -231,7 +243,7 @@ class SpaceService:
     def delete_space(self, principal: Principal, name: Any, body: Any) -> str:
         """Archive the space: its directory moves under the archive dir; nothing is lost."""
         self.check_delete(principal, name, body)
-        with self.db.session() as s:
+        with self._changing_roles() as s:
             row = self._live(s, name)
             stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
             target = self.archive_dir / "spaces" / f"{row.name}.{stamp}"
@@ -265,7 +277,7 @@ class SpaceService:
         if "role" not in body:
             raise InvalidInput("missing field: role", reason="missing-field")
         role = v.choice(body["role"], "role", ROLES)
-        with self.db.session() as s:
+        with self._changing_roles() as s:
             row, _ = self._visible(s, principal, name, "spaces:members:manage")
             user = live_user(s, username)
             if row.sharing == "private" and user.id != row.owner_id:
@@ -285,7 +297,7 @@ class SpaceService:
             return MemberInfo(user.username, user.display_name, role)
 
     def remove_member(self, principal: Principal, name: Any, username: Any) -> None:
-        with self.db.session() as s:
+        with self._changing_roles() as s:
             row, _ = self._visible(s, principal, name, "spaces:members:manage")
             user = live_user(s, username)
             member = s.get(SpaceMemberRow, (row.id, user.id))
