@@ -223,6 +223,11 @@ class StudioClient:
     def remove_member(self, name: str, username: str) -> None:
         self.request("DELETE", f"/spaces/{self._q(name)}/members/{self._q(username)}")
 
+    def presence(self, name: str) -> dict:
+        """Who has which document of the space open now: ``{space, people: [{username,
+        display_name, documents}]}``."""
+        return self.request("GET", f"/spaces/{self._q(name)}/presence")
+
     def openapi(self) -> str:
         return self.request("GET", "/openapi.yaml")
 

@@ -298,6 +298,7 @@ ROWS = [
         None,
     ),
     ("GET", "/mlops-studio/api/v1/spaces/team/members", None, STUDIO_READERS, None),
+    ("GET", "/mlops-studio/api/v1/spaces/team/presence", None, STUDIO_READERS, None),
     (
         "PUT",
         "/mlops-studio/api/v1/spaces/team/members/tina",

@@ -71,8 +71,10 @@ async def test_viewer_updates_never_reach_the_document(
     assert dict(probe) == {"by-alice": "by-alice", "vera-editor": "vera-editor"}
 
 
-def room_url(jp_serverapp, port, session):
-    """The room of a collaboration session (the answer of PUT /api/collaboration/session)."""
+async def room_url(request_as, token, path, jp_serverapp, port):
+    """The websocket URL of the collaboration room of notebook ``path``, opened as ``token``."""
+    body = {"format": "json", "type": "notebook"}
+    session = (await request_as(token, "PUT", f"/api/collaboration/session/{path}", body)).json
     room = f"{session['format']}:{session['type']}:{session['fileId']}"
     base = f"ws://127.0.0.1:{port}{jp_serverapp.base_url}api/collaboration/room/{room}"
     return f"{base}?sessionId={session['sessionId']}"
@@ -107,13 +109,7 @@ async def test_edits_reach_clients_and_file_by_role_and_a_promotion_applies_live
     path = jp_root_dir / "spaces/team/nb.ipynb"
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     path.write_text(nbformat.writes(notebook))
-    r = await request_as(
-        alice,
-        "PUT",
-        "/api/collaboration/session/spaces/team/nb.ipynb",
-        {"format": "json", "type": "notebook"},
-    )
-    url = room_url(jp_serverapp, jp_http_port, r.json)
+    url = await room_url(request_as, alice, "spaces/team/nb.ipynb", jp_serverapp, jp_http_port)
 
     async with (
         RoomClient(url, alice) as a,
@@ -152,3 +148,45 @@ async def test_edits_reach_clients_and_file_by_role_and_a_promotion_applies_live
         assert e.sources()[0] == e_source and a.sources()[0] == e_source
         source = "".join(nbformat.read(path, 4).cells[0].source)
         assert "after demotion" not in source and "# vera promoted" in source
+
+
+async def test_presence_lists_who_has_which_document_open(
+    api, make_user, request_as, jp_root_dir, jp_serverapp, jp_http_port
+):
+    alice, vera, olga = make_user("alice"), make_user("vera"), make_user("olga")
+    await api(alice, "POST", "/spaces", {"name": "team", "sharing": "shared"})
+    await api(alice, "PUT", "/spaces/team/members/vera", {"role": "viewer"})
+    await api(olga, "POST", "/spaces", {"name": "mine", "sharing": "private"})
+    urls = {}
+    for token, path in [(alice, "spaces/team/a.ipynb"), (olga, "spaces/mine/b.ipynb")]:
+        (jp_root_dir / path).write_text(nbformat.writes(nbformat.v4.new_notebook()))
+        urls[path] = await room_url(request_as, token, path, jp_serverapp, jp_http_port)
+
+    assert (await api(alice, "GET", "/spaces/team/presence")).json == {
+        "space": "team",
+        "people": [],
+    }
+    async with (
+        RoomClient(urls["spaces/team/a.ipynb"], vera),
+        RoomClient(urls["spaces/team/a.ipynb"], alice),
+        RoomClient(urls["spaces/mine/b.ipynb"], olga),
+    ):
+        r = await api(vera, "GET", "/spaces/team/presence")
+        assert r.status == 200
+        assert r.json["people"] == [
+            {"username": u, "display_name": u, "documents": ["spaces/team/a.ipynb"]}
+            for u in ("alice", "vera")
+        ]
+        # a private space's room shows nobody else, and its presence is its owner's alone
+        assert (await api(olga, "GET", "/spaces/mine/presence")).json["people"] == [
+            {"username": "olga", "display_name": "olga", "documents": ["spaces/mine/b.ipynb"]}
+        ]
+        for token in (alice, vera):
+            assert (await api(token, "GET", "/spaces/mine/presence")).status == 404
+        assert (await api(olga, "GET", "/spaces/team/presence")).status == 404
+    # gone when the connections close
+    for _ in range(50):
+        if not (await api(alice, "GET", "/spaces/team/presence")).json["people"]:
+            break
+        await asyncio.sleep(0.05)
+    assert (await api(alice, "GET", "/spaces/team/presence")).json["people"] == []

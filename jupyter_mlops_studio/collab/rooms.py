@@ -17,6 +17,7 @@ from ..core.guard import GLOBAL_AWARENESS_ROOM
 from ..core.identity import principal_of
 from ..core.policy import WRITE
 from ..core.services import services_of
+from .presence import document_path, presence_of
 
 #: how long a write decision is reused before the role is looked up again. A role change made
 #: through this server applies to open connections at their next message (the spaces service
@@ -39,10 +40,25 @@ class RoleAwareRoomHandler(YDocWebSocketHandler):
     _may_write: bool | None = None
     _checked_at: float = 0.0
     _roles_version: int = -1
+    _present_as: str | None = None
 
     def initialize(self, **kwargs):
         # registered ahead of jupyter-collaboration's route, it serves with that route's arguments
         super().initialize(**(kwargs or _collaboration_room_kwargs(self.application)))
+
+    async def open(self, room_id):
+        await super().open(room_id)
+        principal = principal_of(self.current_user)
+        closing = self.ws_connection is None or self.ws_connection.is_closing()
+        if principal is not None and not closing and self._room_id != GLOBAL_AWARENESS_ROOM:
+            self._present_as = principal.username
+            presence_of(self.settings).join(self._room_id, principal.username)
+
+    def on_close(self) -> None:
+        if self._present_as is not None:
+            presence_of(self.settings).leave(self._room_id, self._present_as)
+            self._present_as = None
+        return super().on_close()
 
     def may_write(self) -> bool:
         now = time.monotonic()
@@ -61,9 +77,7 @@ class RoleAwareRoomHandler(YDocWebSocketHandler):
         principal = principal_of(self.current_user)
         if principal is None or self._room_id == GLOBAL_AWARENESS_ROOM:
             return principal is not None
-        parts = self._room_id.split(":", 2)
-        manager = self.settings.get("file_id_manager")
-        path = manager.get_path(parts[2]) if len(parts) == 3 and manager else None
+        path = document_path(self._room_id, self.settings.get("file_id_manager"))
         if path is None:
             return False
         return services_of(self.settings).policy.can(principal, path, WRITE)

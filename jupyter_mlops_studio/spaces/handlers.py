@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..collab.presence import document_path, presence_of
 from ..core.handlers import StudioAPIHandler, studio_action
 
 
@@ -50,6 +51,18 @@ class MembersHandler(StudioAPIHandler):
         self.write_list(members, key=lambda m: m.username)
 
 
+class PresenceHandler(StudioAPIHandler):
+    @studio_action("spaces:members:read")
+    async def get(self, name):
+        manager = self.settings.get("file_id_manager")
+        open_documents = []
+        for room_id, username in presence_of(self.settings).open_rooms():
+            path = document_path(room_id, manager)
+            if path is not None:
+                open_documents.append((username, path))
+        self.write_json(self.services.spaces.presence(self.principal, name, open_documents))
+
+
 class MemberHandler(StudioAPIHandler):
     @studio_action("spaces:members:manage")
     async def put(self, name, username):
@@ -67,5 +80,6 @@ HANDLERS = [
     (r"/spaces", SpacesHandler),
     (r"/spaces/([^/]+)", SpaceHandler),
     (r"/spaces/([^/]+)/members", MembersHandler),
+    (r"/spaces/([^/]+)/presence", PresenceHandler),
     (r"/spaces/([^/]+)/members/([^/]+)", MemberHandler),
 ]

@@ -271,6 +271,32 @@ class SpaceService:
                 members.append(MemberInfo(u.username, u.display_name, m.role))
             return sorted(members, key=lambda m: (-ROLE_RANK[m.role], m.username))
 
+    def presence(
+        self, principal: Principal, name: Any, open_documents: list[tuple[str, str]]
+    ) -> dict[str, Any]:
+        """Who has which document of the space open now, from ``open_documents`` (username, API
+        path) of this server's collaboration rooms; members of the space see it."""
+        with self.db.session() as s:
+            row, _ = self._visible(s, principal, name, "spaces:members:read")
+            prefix = self.paths.api_path_of(row.name) + "/"
+            documents: dict[str, set[str]] = {}
+            for username, path in open_documents:
+                if path.startswith(prefix):
+                    documents.setdefault(username, set()).add(path)
+            names = dict(
+                s.execute(
+                    select(UserRow.username, UserRow.display_name).where(
+                        UserRow.username.in_(list(documents)), UserRow.deleted_at.is_(None)
+                    )
+                ).all()
+            )
+        people = [
+            {"username": u, "display_name": names[u], "documents": sorted(documents[u])}
+            for u in sorted(documents)
+            if u in names
+        ]
+        return {"space": row.name, "people": people}
+
     def set_member(self, principal: Principal, name: Any, username: Any, body: Any) -> MemberInfo:
         body = v.require_dict(body)
         v.reject_unknown(body, {"role"})
