@@ -2,7 +2,8 @@
 // template an admin dropped broken into the domain catalog reported with its reason, filters the
 // cards by task, reads the tabular classification template's manifest and opens it in her shared
 // space with a parameter of her own (a wrong value is refused in the form first); the notebook
-// opens in JupyterLab with the value substituted. The palette has the gallery's command too.
+// opens in JupyterLab with the value substituted. The launcher's item of the template starts on
+// the file browser's space; the Studio sidebar's button and the palette open the gallery too.
 const { test, expect } = require('@playwright/test');
 const fs = require('fs');
 const path = require('path');
@@ -11,6 +12,7 @@ const { API, call, openStudio, post, signIn } = require('./helpers');
 
 const shots = path.join(__dirname, '..', 'screenshots');
 const SPACE = 'gallery-team';
+const PRIVATE_SPACE = 'gallery-scratch';
 const TEMPLATE = 'Tabular classification with scikit-learn';
 const TASK = 'tabular-classification';
 
@@ -41,6 +43,7 @@ test('a notebook template found by task opens in a space with its parameters', a
   dropBrokenTemplate();
   await signIn(page, 'alice', 'alice-password', 'gallery');
   await post(page, '/spaces', { name: SPACE, sharing: 'shared', description: 'gallery test' });
+  await post(page, '/spaces', { name: PRIVATE_SPACE, sharing: 'private' });
   const studio = await openStudio(page);
   await studio.getByRole('button', { name: 'Refresh spaces' }).click();
   await expect(studio.getByRole('button', { name: `Open ${SPACE}` })).toBeVisible();
@@ -98,7 +101,9 @@ test('a notebook template found by task opens in a space with its parameters', a
   await details.getByRole('button', { name: 'Open in space…' }).click();
   const dialog = page.getByRole('dialog', { name: `Open ${TEMPLATE}` });
   await expect(dialog).toBeVisible();
-  await dialog.getByRole('combobox', { name: 'Space' }).selectOption(SPACE);
+  const spaceSelect = dialog.getByRole('combobox', { name: 'Space' });
+  await expect(spaceSelect).toHaveValue(PRIVATE_SPACE);
+  await spaceSelect.selectOption(SPACE);
   const testSize = dialog.getByRole('textbox', { name: 'test_size (number)' });
   const submit = dialog.getByRole('button', { name: 'Open in space' });
   await testSize.fill('a third');
@@ -129,7 +134,27 @@ test('a notebook template found by task opens in a space with its parameters', a
   expect(source).toContain('50');
   expect(source).not.toContain('{{');
 
-  // the palette's command brings the gallery back
+  // the launcher's item of the template opens its dialog on the space of the file browser
+  await page.locator('.jp-FileBrowser').getByRole('button', { name: 'New Launcher' }).click();
+  await page
+    .locator('.jp-Launcher:visible .jp-LauncherCard[data-category="MLOps Studio"]')
+    .filter({ hasText: TEMPLATE })
+    .click();
+  await expect(dialog).toBeVisible();
+  await expect(spaceSelect).toHaveValue(SPACE);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  // the Studio sidebar's button opens the gallery again once closed
+  await page.getByRole('tab', { name: 'Template Gallery' }).getByTitle('Close').click();
+  await expect(gallery).toHaveCount(0);
+  await (await openStudio(page)).getByRole('button', { name: 'Template gallery' }).click();
+  await expect(gallery).toBeVisible();
+  await expect(templates.getByRole('listitem', { name: TEMPLATE })).toBeVisible();
+
+  // so does the palette's command, from the notebook
+  await notebookTab.click();
+  await expect(gallery).toBeHidden();
   await expect(async () => {
     await page.getByRole('menuitem', { name: 'View' }).click();
     await page.getByRole('menuitem', { name: /Activate Command Palette/ }).click();
@@ -140,7 +165,6 @@ test('a notebook template found by task opens in a space with its parameters', a
       .click({ timeout: 2000 });
   }).toPass({ timeout: 30000 });
   await expect(gallery).toBeVisible();
-  await expect(details.getByRole('heading', { name: TEMPLATE })).toBeVisible();
 
   // the server lists the broken template too
   const listed = await call(page, 'GET', `${API}/gallery/problems`);
