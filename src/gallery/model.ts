@@ -55,10 +55,6 @@ interface IDetails {
   error: StudioAPIError | null;
 }
 
-function emptyFacets(): FacetCounts {
-  return { type: {}, task: {}, framework: {}, fine_tunable: {} };
-}
-
 /**
  * The model of the gallery panel.
  *
@@ -70,8 +66,8 @@ function emptyFacets(): FacetCounts {
 export class GalleryModel extends PollingModel {
   constructor(options: GalleryModel.IOptions = {}) {
     super({
-      refreshInterval: GALLERY_REFRESH_INTERVAL,
       ...options,
+      refreshInterval: options.refreshInterval ?? GALLERY_REFRESH_INTERVAL,
       name: 'jupyter-mlops-studio:GalleryModel#refresh'
     });
     this._search = new Debouncer(
@@ -248,7 +244,7 @@ export class GalleryModel extends PollingModel {
     ]).then(([result, loaded]) => () => {
       this._templates = result.items;
       this._total = result.total;
-      this._facets = { ...emptyFacets(), ...result.facets };
+      this._facets = result.facets;
       this._problems = result.problems;
       if (loaded !== null && selected === this._selectedId) {
         this._details = loaded;
@@ -258,7 +254,12 @@ export class GalleryModel extends PollingModel {
   }
 
   private _details: IDetails = { template: null, error: null };
-  private _facets: FacetCounts = emptyFacets();
+  private _facets: FacetCounts = {
+    type: {},
+    task: {},
+    framework: {},
+    fine_tunable: {}
+  };
   private _filters: FacetFilters = {};
   private _limit = PAGE_SIZE;
   private _problems: ITemplateProblem[] = [];
