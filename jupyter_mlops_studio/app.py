@@ -193,6 +193,10 @@ class StudioApp(ExtensionApp):
             c.BaseFileIdManager.db_path = str(data / "collaboration" / "file_id_manager.db")
             c.ArbitraryFileIdManager.db_path = str(data / "collaboration" / "file_id_manager.db")
             c.LocalFileIdManager.db_path = str(data / "collaboration" / "file_id_manager.db")
+        if "ystore_class" not in c.YDocExtension:
+            from .collab.ystore import StudioYStore
+
+            c.YDocExtension.ystore_class = StudioYStore
         if "session_store_path" not in c.YDocExtension:
             c.YDocExtension.session_store_path = str(data / "collaboration" / "sessions.json")
         (data / "collaboration").mkdir(parents=True, exist_ok=True)
