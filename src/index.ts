@@ -18,6 +18,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
 
 import type { ISpace } from './api';
+import { viewOnlyPlugin } from './collab/plugin';
 import {
   FeatureStoreModel,
   FeatureStorePermissions
@@ -271,5 +272,6 @@ export default [
   sharingPlugin,
   imagesPlugin,
   projectsPlugin,
-  galleryPlugin
+  galleryPlugin,
+  viewOnlyPlugin
 ];

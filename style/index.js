@@ -5,3 +5,4 @@ import './featurestore.css';
 import './images.css';
 import './projects.css';
 import './gallery.css';
+import './collab.css';
