@@ -17,11 +17,13 @@ import {
   flush,
   mountView,
   MountedView,
+  queryButton,
   setValue,
   TestRoot
 } from './dom';
 import { FakeServer, makeSpace } from './fakeserver';
 import {
+  GALLERY_ADMIN,
   GALLERY_ME,
   galleryServer,
   makeInstance,
@@ -332,6 +334,78 @@ describe('GalleryView', () => {
     expect(details.textContent).not.toContain('Open in space…');
   });
 
+  it('lets an admin add a space folder to the catalog, checked first', async () => {
+    await mount(GALLERY_ADMIN);
+    await click(buttonByText(container, 'Add to catalog…'));
+    const dialog = dialogNamed('Add to the template catalog')!;
+    const submit = buttonByText(dialog, 'Add to catalog');
+    expect(submit.disabled).toBe(true);
+    const folder = byLabel<HTMLInputElement>(dialog, 'Folder of a space');
+    await typeIn(folder, '/etc/passwd');
+    expect(submit.disabled).toBe(true);
+    expect(dialog.textContent).toContain('a path from the server root');
+    await typeIn(folder, 'spaces/team/../x');
+    expect(submit.disabled).toBe(true);
+
+    server.on('POST', 'gallery/catalog', 400, {
+      message: 'invalid template: missing field: task',
+      reason: 'missing-field'
+    });
+    await typeIn(folder, 'spaces/team/broken/');
+    await click(submit);
+    await flush();
+    expect(server.calls('POST', 'gallery/catalog')[0].body).toEqual({
+      space_path: 'spaces/team/broken'
+    });
+    expect(dialog.querySelector('[role="alert"]')?.textContent).toBe(
+      'invalid template: missing field: task'
+    );
+
+    const added = makeTemplate('team-template', {
+      title: 'Team template',
+      source: 'catalog',
+      source_name: 'domain'
+    });
+    server
+      .on('POST', 'gallery/catalog', 201, added)
+      .on('GET', 'gallery/templates/team-template', 200, added);
+    await typeIn(folder, 'spaces/team/team-template');
+    await click(submit);
+    await flush();
+    expect(dialogNamed('Add to the template catalog')).toBeNull();
+    const details = byLabel(container, 'Template details');
+    expect(details.querySelector('h2')?.textContent).toBe('Team template');
+    expect(byLabel(details, 'Manifest').textContent).toContain(
+      'catalog (domain)'
+    );
+  });
+
+  it('lets an admin remove a catalog template after confirming', async () => {
+    await mount(GALLERY_ADMIN);
+    server.on(
+      'GET',
+      'gallery/templates/regression',
+      200,
+      makeTemplate('regression', { source: 'catalog', source_name: 'domain' })
+    );
+    let details = await showDetails('Churn classifier');
+    // A builtin template is not the catalog's to remove.
+    expect(queryButton(details, 'Remove from catalog…')).toBeNull();
+    details = await showDetails('Ridge regression');
+    await click(buttonByText(details, 'Remove from catalog…'));
+    const dialog = dialogNamed('Remove Ridge regression')!;
+    server.on('DELETE', 'gallery/catalog/regression', 204);
+    await click(buttonByText(dialog, 'Remove from catalog'));
+    await flush();
+    expect(server.calls('DELETE', 'gallery/catalog/regression')).toHaveLength(
+      1
+    );
+    expect(dialogNamed('Remove Ridge regression')).toBeNull();
+    expect(
+      container.querySelector('[aria-label="Template details"]')
+    ).toBeNull();
+  });
+
   it('disables Open in space… without the permission to use templates', async () => {
     await mount({ ...GALLERY_ME, permissions: ['gallery:read'] });
     const details = await showDetails('Churn classifier');
@@ -339,6 +413,7 @@ describe('GalleryView', () => {
     expect(details.textContent).toContain(
       'Your personas may not use gallery templates.'
     );
+    expect(queryButton(container, 'Add to catalog…')).toBeNull();
   });
 });
 

@@ -1,8 +1,10 @@
 import {
+  addCatalogTemplate,
   getTemplate,
   instantiateTemplate,
   listTemplateProblems,
   refreshGallery,
+  removeCatalogTemplate,
   searchQuery,
   searchTemplates
 } from '../gallery/api';
@@ -17,6 +19,7 @@ import type { ITemplateParameter } from '../gallery/api';
 import { flush } from './dom';
 import { failed, FakeServer, unexpected } from './fakeserver';
 import {
+  GALLERY_ADMIN,
   galleryServer,
   makeInstance,
   makeProblem,
@@ -237,6 +240,44 @@ describe('gallery API', () => {
       problems: 1
     });
     expect(server.calls('POST', 'gallery/refresh')).toHaveLength(1);
+  });
+});
+
+describe('gallery catalog API', () => {
+  it('adds a space folder to the catalog and removes a template', async () => {
+    const server = new FakeServer()
+      .on(
+        'POST',
+        'gallery/catalog',
+        201,
+        makeTemplate('team-template', { source: 'catalog' })
+      )
+      .on('DELETE', 'gallery/catalog/team-template', 204);
+    const added = await addCatalogTemplate(
+      'spaces/team/team-template',
+      server.serverSettings
+    );
+    expect(added.source).toBe('catalog');
+    expect(server.calls('POST', 'gallery/catalog')[0].body).toEqual({
+      space_path: 'spaces/team/team-template'
+    });
+    await removeCatalogTemplate('team-template', server.serverSettings);
+    expect(
+      server.calls('DELETE', 'gallery/catalog/team-template')
+    ).toHaveLength(1);
+  });
+
+  it('turns an invalid template into an error with its reason', async () => {
+    const server = new FakeServer().on('POST', 'gallery/catalog', 400, {
+      message: 'invalid template: missing field: task',
+      reason: 'missing-field'
+    });
+    const error = await addCatalogTemplate(
+      'spaces/team/broken',
+      server.serverSettings
+    ).then(unexpected, failed);
+    expect(error.status).toBe(400);
+    expect(error.reason).toBe('missing-field');
   });
 });
 
@@ -500,6 +541,26 @@ describe('GalleryModel', () => {
     const instance = await model.instantiate('churn', { space: 'team' });
     expect(instance.folder).toBe('spaces/team/churn');
     expect(instance.main).toBe('spaces/team/churn/churn.ipynb');
+  });
+
+  it('selects a template added to the catalog, deselects one removed', async () => {
+    const server = await setup(galleryServer(GALLERY_ADMIN));
+    expect(model.canManage).toBe(true);
+    const added = makeTemplate('team-template', { source: 'catalog' });
+    server
+      .on('POST', 'gallery/catalog', 201, added)
+      .on('GET', 'gallery/templates/team-template', 200, added)
+      .on('DELETE', 'gallery/catalog/team-template', 204);
+    await model.addToCatalog('spaces/team/team-template');
+    expect(model.selectedId).toBe('team-template');
+    expect(model.template?.source).toBe('catalog');
+
+    await model.removeFromCatalog('team-template');
+    expect(
+      server.calls('DELETE', 'gallery/catalog/team-template')
+    ).toHaveLength(1);
+    expect(model.selectedId).toBeNull();
+    expect(model.template).toBeNull();
   });
 
   it('keeps a failed search in error', async () => {

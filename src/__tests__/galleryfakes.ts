@@ -11,6 +11,14 @@ export const GALLERY_ME = {
   permissions: ['spaces:create', 'gallery:read', 'gallery:use']
 };
 
+export const GALLERY_ADMIN = {
+  ...GALLERY_ME,
+  username: 'root',
+  personas: ['admin'],
+  permissions: [...GALLERY_ME.permissions, 'gallery:manage'],
+  is_admin: true
+};
+
 export function makeSummary(
   id: string,
   overrides: Record<string, unknown> = {}

@@ -7,7 +7,13 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 
-import { jsonRequest, pathSegment, requestChecked, requestItems } from '../api';
+import {
+  jsonRequest,
+  pathSegment,
+  requestChecked,
+  requestDelete,
+  requestItems
+} from '../api';
 import * as validate from './validate';
 
 /** The kinds of templates, in the order the panel shows them. */
@@ -250,4 +256,28 @@ export function refreshGallery(
     serverSettings,
     jsonRequest('POST')
   );
+}
+
+/**
+ * `POST /gallery/catalog`: admins add the template in a folder of a space
+ * (`spaces/<space>/<folder>`, from the server root) to the domain catalog.
+ */
+export function addCatalogTemplate(
+  spacePath: string,
+  serverSettings?: ServerConnection.ISettings
+): Promise<ITemplate> {
+  return requestChecked(
+    'gallery/catalog',
+    validate.validateTemplate,
+    serverSettings,
+    jsonRequest('POST', { space_path: spacePath })
+  );
+}
+
+/** `DELETE /gallery/catalog/{id}`: admins remove a template of the domain catalog. */
+export function removeCatalogTemplate(
+  id: string,
+  serverSettings?: ServerConnection.ISettings
+): Promise<void> {
+  return requestDelete(`gallery/catalog/${pathSegment(id)}`, serverSettings);
 }

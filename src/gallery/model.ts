@@ -8,6 +8,7 @@ import { Debouncer } from '@lumino/polling';
 import { StudioAPIError } from '../api';
 import { asAPIError, PollingModel } from '../polling';
 import {
+  addCatalogTemplate,
   Facet,
   FacetCounts,
   FacetFilters,
@@ -20,6 +21,7 @@ import {
   ITemplateSummary,
   ITemplateUse,
   refreshGallery,
+  removeCatalogTemplate,
   searchTemplates
 } from './api';
 
@@ -27,6 +29,7 @@ import {
 export namespace GalleryPermissions {
   export const read = 'gallery:read';
   export const use = 'gallery:use';
+  export const manage = 'gallery:manage';
 }
 
 /** How many templates a search asks for at first, and more each time. */
@@ -206,6 +209,35 @@ export class GalleryModel extends PollingModel {
   /** Whether the signed-in user may use templates (in spaces they edit). */
   get canUse(): boolean {
     return this.can(GalleryPermissions.use);
+  }
+
+  /** Whether the signed-in user manages the domain catalog (admins). */
+  get canManage(): boolean {
+    return this.can(GalleryPermissions.manage);
+  }
+
+  /**
+   * Add the template in a space folder (from the server root) to the domain
+   * catalog, then select it.
+   */
+  async addToCatalog(spacePath: string): Promise<ITemplate> {
+    const template = await addCatalogTemplate(spacePath, this.serverSettings);
+    this._selectedId = template.id;
+    this._details = { template, error: null };
+    this.emitChanged();
+    await this.refresh();
+    return template;
+  }
+
+  /** Remove a template from the domain catalog (and from the selection). */
+  async removeFromCatalog(id: string): Promise<void> {
+    await removeCatalogTemplate(id, this.serverSettings);
+    if (this._selectedId === id) {
+      this._selectedId = null;
+      this._details = { template: null, error: null };
+    }
+    this.emitChanged();
+    await this.refresh();
   }
 
   /** Copy a template into a space; what was written is returned. */

@@ -15,6 +15,7 @@ import {
 } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { CommandToolbarButton, notebookIcon } from '@jupyterlab/ui-components';
 
 // The gallery opens from the launcher and a sidebar button, and the launcher
@@ -38,7 +39,11 @@ import { galleryIcon, GalleryPanel } from './widgets';
 export namespace GalleryCommandIDs {
   export const openGallery = 'mlops-studio:open-gallery';
   export const launchTemplate = 'mlops-studio:launch-template';
+  export const addToCatalog = 'mlops-studio:add-to-catalog';
 }
+
+/** The file browser items "Add to Template Catalog…" shows on. */
+const FOLDER_SELECTOR = '.jp-DirListing-item[data-isdir="true"]';
 
 /** The DOM id of the gallery's main-area widget. */
 const GALLERY_WIDGET_ID = 'jp-mlops-studio-gallery';
@@ -147,6 +152,56 @@ export const galleryPlugin: JupyterFrontEndPlugin<void> = {
         }
         return widget;
       }
+    });
+
+    /** The folder of a space a catalog command is about, `null` without one. */
+    const spaceFolder = (args: ReadonlyPartialJSONObject): string | null => {
+      let path: string | null = null;
+      if (typeof args.path === 'string') {
+        path = args.path;
+      } else {
+        const item = fileBrowser?.selectedItems().next();
+        if (item && !item.done && item.value.type === 'directory') {
+          path = item.value.path;
+        }
+      }
+      return path !== null && spaceOfPath(path) !== null ? path : null;
+    };
+    commands.addCommand(GalleryCommandIDs.addToCatalog, {
+      label: 'Add to Template Catalog…',
+      caption:
+        "Admins: copy this folder's template into the domain catalog of the gallery",
+      icon: args => (args.isPalette ? undefined : galleryIcon),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            path: {
+              type: 'string',
+              description:
+                "A folder of a space holding a template, from the server root; the file browser's selection without it"
+            }
+          }
+        }
+      },
+      isVisible: args =>
+        studio.can(GalleryPermissions.manage) && spaceFolder(args) !== null,
+      execute: async args => {
+        const widget = (await commands.execute(
+          GalleryCommandIDs.openGallery
+        )) as MainAreaWidget<GalleryPanel>;
+        const path = spaceFolder(args) ?? undefined;
+        widget.content.openDialog({ kind: 'add-to-catalog', path });
+        return widget;
+      }
+    });
+    studio.changed.connect(() =>
+      commands.notifyCommandChanged(GalleryCommandIDs.addToCatalog)
+    );
+    app.contextMenu.addItem({
+      command: GalleryCommandIDs.addToCatalog,
+      selector: FOLDER_SELECTOR,
+      rank: 63
     });
 
     palette?.addItem({

@@ -6,6 +6,7 @@ import * as React from 'react';
 
 import {
   BUTTON_CLASS,
+  DANGER_BUTTON_CLASS,
   EMPTY_CLASS,
   PRIMARY_BUTTON_CLASS,
   SUBHEADING_CLASS
@@ -90,12 +91,14 @@ export interface ITemplateDetailsProps {
   onOpen?: () => void;
   /** Why the template cannot be opened, shown next to the disabled button. */
   openHint?: string;
+  /** Start removing it from the domain catalog; no button without it. */
+  onRemove?: () => void;
   onClose: () => void;
 }
 
 /** A template's manifest and the action using it. */
 export function TemplateDetails(props: ITemplateDetailsProps): JSX.Element {
-  const { template, onOpen, openHint, onClose } = props;
+  const { template, onOpen, openHint, onRemove, onClose } = props;
   const registry = template.registry;
   return (
     <>
@@ -114,7 +117,16 @@ export function TemplateDetails(props: ITemplateDetailsProps): JSX.Element {
         </button>{' '}
         <button type="button" className={BUTTON_CLASS} onClick={onClose}>
           Close details
-        </button>
+        </button>{' '}
+        {onRemove && (
+          <button
+            type="button"
+            className={DANGER_BUTTON_CLASS}
+            onClick={onRemove}
+          >
+            Remove from catalog…
+          </button>
+        )}
         {!onOpen && openHint && <p className={EMPTY_CLASS}>{openHint}</p>}
       </div>
       {template.description && <p>{template.description}</p>}

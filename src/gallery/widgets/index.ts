@@ -1,4 +1,5 @@
 export * from './cards';
+export * from './catalog';
 export * from './classes';
 export * from './details';
 export * from './icons';

@@ -13,6 +13,7 @@ import { ErrorMessage, useAction } from '../../widgets/form';
 import { FACETS, ITemplate, ITemplateInstance, ITemplateUse } from '../api';
 import { GalleryModel } from '../model';
 import { FacetFilter, SearchBox, TemplateCards } from './cards';
+import { AddToCatalogDialog, RemoveFromCatalogDialog } from './catalog';
 import {
   GALLERY_CLASS,
   GALLERY_DETAILS_CLASS,
@@ -26,12 +27,16 @@ import { OpenInSpaceDialog } from './opendialog';
 import { ProblemsNotice } from './problems';
 
 /** The dialog the gallery shows, if any. */
-export type GalleryDialog = {
-  kind: 'open';
-  template: ITemplate;
-  /** The space chosen first, when the user may write it. */
-  space?: string | null;
-} | null;
+export type GalleryDialog =
+  | {
+      kind: 'open';
+      template: ITemplate;
+      /** The space chosen first, when the user may write it. */
+      space?: string | null;
+    }
+  | { kind: 'add-to-catalog'; path?: string }
+  | { kind: 'remove-from-catalog'; template: ITemplate }
+  | null;
 
 /** The properties of the gallery view. */
 export interface IGalleryViewProps {
@@ -76,6 +81,11 @@ function SelectedTemplate(props: IGalleryViewProps): JSX.Element {
           : undefined
       }
       openHint="Your personas may not use gallery templates."
+      onRemove={
+        model.canManage && template.source === 'catalog'
+          ? () => onDialog({ kind: 'remove-from-catalog', template })
+          : undefined
+      }
       onClose={close}
     />
   );
@@ -132,6 +142,15 @@ export function GalleryView(props: IGalleryViewProps): JSX.Element {
           >
             {reload.busy ? 'Reloading…' : 'Reload templates'}
           </button>
+          {model.canManage && (
+            <button
+              type="button"
+              className={BUTTON_CLASS}
+              onClick={() => onDialog({ kind: 'add-to-catalog' })}
+            >
+              Add to catalog…
+            </button>
+          )}
         </div>
         <ErrorMessage error={model.error ?? reload.error} />
         <ProblemsNotice problems={model.problems} />
@@ -171,6 +190,20 @@ export function GalleryView(props: IGalleryViewProps): JSX.Element {
           spaces={spaces()}
           initialSpace={dialog.space}
           onSubmit={use => instantiate(dialog.template, use)}
+          onClose={() => onDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'add-to-catalog' && (
+        <AddToCatalogDialog
+          path={dialog.path}
+          onAdd={path => model.addToCatalog(path)}
+          onClose={() => onDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'remove-from-catalog' && (
+        <RemoveFromCatalogDialog
+          template={dialog.template}
+          onRemove={() => model.removeFromCatalog(dialog.template.id)}
           onClose={() => onDialog(null)}
         />
       )}
