@@ -8,11 +8,13 @@ const { test, expect } = require('@playwright/test');
 const fs = require('fs');
 const path = require('path');
 
-const { API, call, openStudio, post, signIn } = require('./helpers');
+const { API, call, openStudio, post, signIn, waitForLab } = require('./helpers');
 
 const shots = path.join(__dirname, '..', 'screenshots');
 const SPACE = 'gallery-team';
 const PRIVATE_SPACE = 'gallery-scratch';
+const ADMIN_SPACE = 'gallery-admin';
+const CATALOG_TEMPLATE = 'Team churn model';
 const TEMPLATE = 'Tabular classification with scikit-learn';
 const TASK = 'tabular-classification';
 
@@ -169,4 +171,66 @@ test('a notebook template found by task opens in a space with its parameters', a
   // the server lists the broken template too
   const listed = await call(page, 'GET', `${API}/gallery/problems`);
   expect(listed.items.map(item => item.path)).toContain('broken-template');
+});
+
+test('an admin adds the template of a space folder to the catalog, then removes it', async ({
+  page
+}) => {
+  // the server's token signs in as the domain admin
+  await page.goto('/lab/workspaces/gallery-admin?token=ui-tests-admin-token');
+  await waitForLab(page);
+  await post(page, '/spaces', { name: ADMIN_SPACE, sharing: 'shared' });
+  const folder = `/api/contents/spaces/${ADMIN_SPACE}/team-churn`;
+  await call(page, 'PUT', folder, { type: 'directory' });
+  await call(page, 'PUT', `${folder}/template.yaml`, {
+    type: 'file',
+    format: 'text',
+    content:
+      `id: team-churn\ntitle: ${CATALOG_TEMPLATE}\ndescription: The team's churn baseline\n` +
+      'type: notebook\ntask: tabular-classification\nframework: scikit-learn\n' +
+      'tags: [team, churn]\n'
+  });
+  await call(page, 'PUT', `${folder}/churn.ipynb`, {
+    type: 'notebook',
+    format: 'json',
+    content: { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }
+  });
+
+  // "Add to Template Catalog…" on the folder's context menu, its path proposed
+  const studio = await openStudio(page);
+  await studio.getByRole('button', { name: 'Refresh spaces' }).click();
+  await studio.getByRole('button', { name: `Open ${ADMIN_SPACE}` }).click();
+  await expect(page.locator('.jp-BreadCrumbs')).toContainText(ADMIN_SPACE);
+  await page
+    .locator('.jp-DirListing-item[data-isdir="true"]', { hasText: 'team-churn' })
+    .click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Add to Template Catalog…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add to the template catalog' });
+  await expect(dialog.getByRole('textbox', { name: 'Folder of a space' })).toHaveValue(
+    `spaces/${ADMIN_SPACE}/team-churn`
+  );
+  await page.screenshot({ path: path.join(shots, 'gallery-add-to-catalog.png') });
+  await dialog.getByRole('button', { name: 'Add to catalog' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  // the gallery shows it, from the domain catalog
+  const gallery = page.locator('#jp-mlops-studio-gallery');
+  const details = gallery.getByRole('complementary', { name: 'Template details' });
+  await expect(details.getByRole('heading', { name: CATALOG_TEMPLATE })).toBeVisible();
+  await expect(details.getByRole('definition').filter({ hasText: 'catalog (domain)' })).toHaveCount(
+    1
+  );
+  const templates = gallery.getByRole('list', { name: 'Templates', exact: true });
+  await expect(templates.getByRole('listitem', { name: CATALOG_TEMPLATE })).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'gallery-catalog-template.png') });
+
+  // and removes it after confirming
+  await details.getByRole('button', { name: 'Remove from catalog…' }).click();
+  const confirm = page.getByRole('dialog', { name: `Remove ${CATALOG_TEMPLATE}` });
+  await confirm.getByRole('button', { name: 'Remove from catalog' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(templates.getByRole('listitem', { name: CATALOG_TEMPLATE })).toHaveCount(0);
+  await expect(details).toHaveCount(0);
+  const gone = await page.request.get(`${API}/gallery/templates/team-churn`);
+  expect(gone.status()).toBe(404);
 });
