@@ -12,6 +12,9 @@ from jupyter_server.utils import url_path_join
 from traitlets import Float, Int, List, Type, Unicode, default
 from traitlets.utils.importstring import import_item
 
+from .collab.documentroom import install as install_document_rooms
+from .collab.handlers import HANDLERS as COLLAB_HANDLERS
+from .collab.history import DocumentHistory
 from .collab.rooms import ROOM_ROUTE, RoleAwareRoomHandler
 from .core.artifacts import ArtifactStore, LocalArtifactStore
 from .core.authorizer import GUARD_KEY, StudioAuthorizer
@@ -280,6 +283,7 @@ class StudioApp(ExtensionApp):
                 artifacts=artifacts,
             ),
         )
+        services.history = DocumentHistory(data / "collaboration" / "history")
         services.projects = ProjectService(
             db, identity, spaces, paths, registry, services.gallery, spaces.archive_dir
         )
@@ -312,6 +316,7 @@ class StudioApp(ExtensionApp):
         self.services.localruns.start()  # fails the local runs a restart left InProgress
         settings = self.serverapp.web_app.settings
         settings[SETTINGS_KEY] = self.services
+        install_document_rooms(self.services.history)
         settings[GUARD_KEY] = JupyterGuard(settings)
         settings["page_config_hook"] = _without_server_token(settings.get("page_config_hook"))
         self.log.info(
@@ -333,6 +338,7 @@ class StudioApp(ExtensionApp):
                 *IMAGE_HANDLERS,
                 *LOCALRUN_HANDLERS,
                 *GALLERY_HANDLERS,
+                *COLLAB_HANDLERS,
                 *PROJECT_HANDLERS,
                 (r"/openapi.yaml", OpenAPIHandler),
             )

@@ -223,6 +223,18 @@ class StudioClient:
     def remove_member(self, name: str, username: str) -> None:
         self.request("DELETE", f"/spaces/{self._q(name)}/members/{self._q(username)}")
 
+    def document_history(self, path: str) -> list[dict]:
+        """Kept versions of a collaborative document (``spaces/<space>/…``), newest first."""
+        return self.request("GET", f"/collab/history?path={self._q(path)}")["items"]
+
+    def document_version(self, path: str, version: int) -> dict:
+        return self.request("GET", f"/collab/history/{int(version)}?path={self._q(path)}")
+
+    def restore_document_version(self, path: str, version: int) -> dict:
+        """Write a kept version back to the file (editors); the current content is kept first."""
+        url = f"/collab/history/{int(version)}/restore?path={self._q(path)}"
+        return self.request("POST", url, {})
+
     def presence(self, name: str) -> dict:
         """Who has which document of the space open now: ``{space, people: [{username,
         display_name, documents}]}``."""

@@ -299,6 +299,15 @@ ROWS = [
     ),
     ("GET", "/mlops-studio/api/v1/spaces/team/members", None, STUDIO_READERS, None),
     ("GET", "/mlops-studio/api/v1/spaces/team/presence", None, STUDIO_READERS, None),
+    ("GET", f"{A}/collab/history?path=spaces/team/nb.ipynb", None, STUDIO_READERS, None),
+    ("GET", f"{A}/collab/history/1?path=spaces/team/nb.ipynb", None, STUDIO_READERS, "version"),
+    (
+        "POST",
+        f"{A}/collab/history/1/restore?path=spaces/team/nb.ipynb",
+        {},
+        S(200, 200, 200, 403, 404, 401),
+        "version",
+    ),
     (
         "PUT",
         "/mlops-studio/api/v1/spaces/team/members/tina",
@@ -653,6 +662,8 @@ async def test_authorization_matrix(
             services.identity.find_user(arg) or services.identity.create_user(arg, ["mlops"])
         elif what == "member":
             await api(admin_token, "PUT", f"/spaces/team/members/{arg}", {"role": "viewer"})
+        elif what == "version" and not services.history.list(ids["file_id"]):
+            services.history.add(ids["file_id"], "spaces/team/nb.ipynb", NB_NODE, "out-of-band")
         elif what == "fsgroup":
             services.featurestore.create_group(admin, {**FS_GROUP, "name": arg})
 

@@ -86,6 +86,10 @@ async def test_client_covers_the_api(server_url, admin_token):
         await run(ben.update_domain, {"allow_terminals": True})
     assert e.value.status == 403
     assert "openapi: 3.1.0" in await run(ben.openapi)
+    assert await run(ben.presence, "forecast") == {"space": "forecast", "people": []}
+    with pytest.raises(StudioAPIError) as e:  # a document never opened has no history
+        await run(ben.document_history, "spaces/forecast/a b.ipynb")
+    assert (e.value.status, e.value.reason) == (404, "no-history")
     await run(ben.delete_space, "forecast")
     assert await run(ben.list_spaces) == []
 

@@ -63,6 +63,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "projects:read": EVERYONE,
     "projects:create": HUMANS,
     "projects:delete": HUMANS,
+    "collab:history": EVERYONE,  # and the document's role: read to list, editor to restore
     "kernels:start-unattached": frozenset({ADMIN}),
     "terminals:use": frozenset({ADMIN}),
     "server:files-outside-spaces": frozenset({ADMIN}),

@@ -35,6 +35,7 @@ class StudioServices:
     localruns: Any = None
     gallery: Any = None
     projects: Any = None
+    history: Any = None
 
 
 def services_of(settings: dict[str, Any]) -> StudioServices:

@@ -1,0 +1,95 @@
+"""Out-of-band changes during an open room: the room's content is kept, the disk wins, and the
+kept version can be read and restored (by editors)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import nbformat
+from collab_client import RoomClient
+from test_collab_roles import room_url, wait_for_file
+
+NB = "spaces/team/nb.ipynb"
+
+
+async def wait_for(predicate, timeout=10.0):
+    for _ in range(int(timeout / 0.1)):
+        result = await predicate()
+        if result:
+            return result
+        await asyncio.sleep(0.1)
+    return await predicate()
+
+
+async def test_room_content_is_kept_before_an_out_of_band_change_and_restorable(
+    api, make_user, request_as, jp_root_dir, jp_serverapp, jp_http_port
+):
+    alice, vera, olga = make_user("alice"), make_user("vera"), make_user("olga")
+    await api(alice, "POST", "/spaces", {"name": "team", "sharing": "shared"})
+    await api(alice, "PUT", "/spaces/team/members/vera", {"role": "viewer"})
+    path = jp_root_dir / NB
+    path.write_text(
+        nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1")]))
+    )
+    url = await room_url(request_as, alice, NB, jp_serverapp, jp_http_port)
+    async with RoomClient(url, alice) as client:
+        assert await client.wait_for(lambda: client.sources() == ["a = 1"])
+        client.append_to_cell(0, "\n# typed in the room")
+        assert await wait_for_file(path, lambda source: "typed in the room" in source)
+        # another program rewrites the file while the room is open
+        await asyncio.sleep(1.1)  # a new modification time
+        path.write_text(
+            nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("b = 2")]))
+        )
+        assert await client.wait_for(lambda: client.sources() == ["b = 2"], timeout=10)
+
+        async def listed():
+            r = await api(vera, "GET", f"/collab/history?path={NB}")
+            return r.json["items"] if r.status == 200 and r.json["items"] else None
+
+        items = await wait_for(listed)
+        assert [(i["version"], i["reason"], i["path"]) for i in items] == [(1, "out-of-band", NB)]
+        version = (await api(vera, "GET", f"/collab/history/1?path={NB}")).json
+        assert "typed in the room" in "".join(version["content"]["cells"][0]["source"])
+
+        # viewers read the history but do not restore; outsiders see nothing
+        r = await api(vera, "POST", f"/collab/history/1/restore?path={NB}", {})
+        assert (r.status, r.json["reason"]) == (403, "forbidden")
+        for method, url_ in [
+            ("GET", f"/collab/history?path={NB}"),
+            ("GET", f"/collab/history/1?path={NB}"),
+            ("POST", f"/collab/history/1/restore?path={NB}"),
+        ]:
+            r = await api(olga, method, url_, {} if method == "POST" else None)
+            assert (r.status, r.json["reason"]) == (404, "no-document"), (method, url_)
+
+        r = await api(alice, "POST", f"/collab/history/1/restore?path={NB}", {})
+        assert r.status == 200 and r.json == {"path": NB, "restored": 1}
+        assert await wait_for_file(path, lambda source: "typed in the room" in source)
+        assert await client.wait_for(lambda: "typed in the room" in client.sources()[0], 10)
+        # what the restore replaced is a version too
+        items = (await api(alice, "GET", f"/collab/history?path={NB}")).json["items"]
+        assert "before-restore" in [i["reason"] for i in items]
+
+
+async def test_history_bad_input(api, make_user, request_as, jp_root_dir):
+    alice = make_user("alice")
+    await api(alice, "POST", "/spaces", {"name": "team", "sharing": "shared"})
+    (jp_root_dir / NB).write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    body = {"format": "json", "type": "notebook"}  # the notebook gets its file id
+    assert (await request_as(alice, "PUT", f"/api/collaboration/session/{NB}", body)).status == 201
+    cases = [
+        ("GET", "/collab/history", 400, "missing-field"),
+        ("GET", f"/collab/history?path={'x' * 2000}", 400, "invalid-length"),
+        ("GET", "/collab/history?path=spaces/team/none.ipynb", 404, "no-history"),
+        ("GET", "/collab/history?path=spaces/team/..%2F..%2Fetc/passwd", 404, "no-document"),
+        ("GET", "/collab/history?path=/etc/passwd", 404, "no-document"),
+        ("GET", f"/collab/history/1?path={NB}", 404, "no-version"),
+        ("GET", f"/collab/history/abc?path={NB}", 404, "no-version"),
+        ("GET", f"/collab/history/..%2F1?path={NB}", 404, "no-version"),
+        ("POST", f"/collab/history/7/restore?path={NB}", 404, "no-version"),
+    ]
+    for method, url, status, reason in cases:
+        r = await api(alice, method, url, {} if method == "POST" else None)
+        assert (r.status, r.json.get("reason")) == (status, reason), (method, url, r.body[:200])
+    assert (await api(alice, "GET", f"/collab/history?path={NB}")).json["items"] == []
