@@ -29,6 +29,7 @@ import { featureStoreIcon, FeatureStorePanel } from './featurestore/widgets';
 import { galleryPlugin } from './gallery/plugin';
 import { imagesPlugin } from './images/plugin';
 import { StudioModel } from './model';
+import { presencePlugin } from './presence/plugin';
 import { projectsPlugin } from './projects/plugin';
 import { RegistryModel } from './registry/model';
 // The registry panel opens from a sidebar button: it is small, load it eagerly.
@@ -272,6 +273,7 @@ export default [
   sharingPlugin,
   imagesPlugin,
   projectsPlugin,
+  presencePlugin,
   galleryPlugin,
   viewOnlyPlugin
 ];

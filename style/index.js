@@ -4,5 +4,6 @@ import './sharing.css';
 import './featurestore.css';
 import './images.css';
 import './projects.css';
+import './presence.css';
 import './gallery.css';
 import './collab.css';

@@ -1,0 +1,3 @@
+export * from './classes';
+export * from './icons';
+export * from './presence';
