@@ -492,7 +492,7 @@ ROWS = [
         None,
     ),
     ("GET", f"{A}/gallery/problems", None, EVERYONE, None),
-    ("POST", f"{A}/gallery/refresh", None, EVERYONE, None),
+    ("POST", f"{A}/gallery/refresh", None, ADMIN_STUDIO, None),
     ("POST", f"{A}/gallery/catalog", {"space_path": "spaces/team/gtpl"}, ADMIN_STUDIO_201, None),
     ("DELETE", f"{A}/gallery/catalog/gtpl", None, S(204, 403, 403, 403, 403, 401), None),
     # -- projects: editors of the team space create; its owner and the creator delete --------

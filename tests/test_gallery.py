@@ -375,7 +375,7 @@ def pack_folder(folder: Path) -> bytes:
 
 
 async def test_templates_from_every_source_and_problems(
-    api, admin_token, make_user, services, tmp_path, jp_root_dir
+    api, admin_token, make_user, services, tmp_path, jp_root_dir, template_dir
 ):
     """Acceptance 1: shipped, configured, catalog, entry point and registry templates appear;
     invalid manifests are reported with their reason and where they are."""
@@ -410,7 +410,9 @@ async def test_templates_from_every_source_and_problems(
             admin, group, 1, {"status": "Approved", "comment": "looks good"}
         )
     services.registry.register_version(admin, "churn-model", {"framework": "sklearn"})
-    r = await api(ada, "POST", "/gallery/refresh")
+    r = await api(ada, "POST", "/gallery/refresh")  # a full rescan is the admins'
+    assert (r.status, r.json["reason"]) == (403, "forbidden")
+    r = await api(admin_token, "POST", "/gallery/refresh")
     assert r.status == 200
     r = await api(ada, "GET", "/gallery/templates?limit=500")
     assert r.status == 200
@@ -427,6 +429,9 @@ async def test_templates_from_every_source_and_problems(
     missing = next(p for p in r.json["problems"] if p["path"] == "missing-field")
     assert missing["message"] == "missing field: description"
     assert missing["source"] == "directory"
+    # a configured folder is named by its place in template_dirs, never by its server path
+    assert missing["source_name"] == "template_dirs[0]"
+    assert all(str(template_dir) not in json.dumps(p) for p in r.json["problems"])
     r2 = await api(ada, "GET", "/gallery/problems")
     assert r2.json["items"] == r.json["problems"]
     r = await api(ada, "GET", "/gallery/templates/model-churn-model")

@@ -56,7 +56,7 @@ class ProblemsHandler(_GalleryHandler):
 
 
 class RefreshHandler(_GalleryHandler):
-    @studio_action("gallery:read")
+    @studio_action("gallery:manage")  # a full synchronous rescan: admins only
     async def post(self):
         self.write_json(await asyncio.to_thread(self.gallery.refresh, self.principal))
 

@@ -115,7 +115,12 @@ class GalleryService:
     def _folder_sources(self) -> list[FolderSource]:
         return [
             FolderSource("builtin", "jupyter_mlops_studio", self.builtin_dir),
-            *(FolderSource("directory", str(d), d) for d in self.template_dirs),
+            # named by position, not path: problems are shown to every user, and the server's
+            # file system layout is not theirs to see
+            *(
+                FolderSource("directory", f"template_dirs[{i}]", d)
+                for i, d in enumerate(self.template_dirs)
+            ),
             FolderSource("catalog", "domain", self.catalog_dir),
             *self._ep_sources,
         ]
@@ -123,7 +128,7 @@ class GalleryService:
     def refresh(self, principal: Principal | None = None) -> dict[str, int]:
         """Read every source again now (entry points included) and rebuild the index."""
         if principal is not None:
-            check(principal, "gallery:read")
+            check(principal, "gallery:manage")
         with self._lock:
             self._ep_sources, self._ep_problems = entry_point_sources(self.entry_points)
             self._load_registry()

@@ -137,8 +137,17 @@ export function GalleryView(props: IGalleryViewProps): JSX.Element {
             type="button"
             className={BUTTON_CLASS}
             disabled={reload.busy}
-            title="Read every template source again"
-            onClick={() => void reload.run(() => model.reloadSources())}
+            title={
+              model.canManage
+                ? 'Read every template source again'
+                : 'Search the gallery again'
+            }
+            onClick={() =>
+              void reload.run(() =>
+                // a full rescan of the sources is the admins' (the server refuses others)
+                model.canManage ? model.reloadSources() : model.refresh()
+              )
+            }
           >
             {reload.busy ? 'Reloading…' : 'Reload templates'}
           </button>
