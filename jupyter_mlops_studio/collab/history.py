@@ -3,8 +3,9 @@
 When a document changes on disk while its room is open, jupyter-collaboration replaces the
 room's content by the disk's. The studio first keeps the room's content here as a version
 (reason ``out-of-band``), and restoring a version writes it back to the file. A version is one
-JSON file under ``<data_dir>/collaboration/history/<file id>/``, written atomically; the newest
-``keep`` versions of each document are kept.
+file under ``<data_dir>/collaboration/history/<file id>/``, written atomically: a line of JSON
+with its details, then the content as JSON (so that listing reads the first lines only). The
+newest ``keep`` versions of each document are kept.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import Any
 
 from ..core.errors import NotFound
 
-REASONS = ("out-of-band", "before-restore")
 _FILE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _VERSION = re.compile(r"^[0-9]{1,9}$")
 
@@ -51,7 +51,7 @@ class DocumentHistory:
                 "author": author,
                 "at": dt.datetime.now(dt.timezone.utc).isoformat(),
             }
-            data = json.dumps({**entry, "content": content}).encode()
+            data = json.dumps(entry).encode() + b"\n" + json.dumps(content).encode()
             target = folder / f"{number:09d}.json"
             tmp = folder / f".{number:09d}.json.tmp"
             with open(tmp, "wb") as f:
@@ -74,10 +74,13 @@ class DocumentHistory:
         folder = self._folder(file_id)
         out = []
         for number in reversed(self._numbers(folder)) if folder.is_dir() else []:
-            version = self._read(folder, number)
-            if version is not None:
-                size = (folder / f"{number:09d}.json").stat().st_size
-                out.append({k: version[k] for k in version if k != "content"} | {"size": size})
+            file = folder / f"{number:09d}.json"
+            try:
+                with open(file, "rb") as f:
+                    entry = json.loads(f.readline())
+                out.append({**entry, "size": file.stat().st_size})
+            except (OSError, ValueError):
+                continue  # removed meanwhile, or damaged: not offered
         return out
 
     def get(self, file_id: str, version: Any) -> dict[str, Any]:
@@ -91,6 +94,7 @@ class DocumentHistory:
     @staticmethod
     def _read(folder: Path, number: int) -> dict[str, Any] | None:
         try:
-            return json.loads((folder / f"{number:09d}.json").read_bytes())
+            head, _, body = (folder / f"{number:09d}.json").read_bytes().partition(b"\n")
+            return {**json.loads(head), "content": json.loads(body)}
         except (OSError, ValueError):
             return None
