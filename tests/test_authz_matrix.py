@@ -303,6 +303,13 @@ ROWS = [
     ("GET", f"{A}/collab/history/1?path=spaces/team/nb.ipynb", None, STUDIO_READERS, "version"),
     (
         "POST",
+        f"{A}/collab/history?path=spaces/team/nb.ipynb",
+        {"label": "by {role}"},
+        S(201, 201, 201, 403, 404, 401),
+        None,
+    ),
+    (
+        "POST",
         f"{A}/collab/history/1/restore?path=spaces/team/nb.ipynb",
         {},
         S(200, 200, 200, 403, 404, 401),

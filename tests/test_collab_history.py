@@ -4,9 +4,11 @@ kept version can be read and restored (by editors)."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import nbformat
 from collab_client import RoomClient
+from pycrdt import Map
 from test_collab_roles import room_url, wait_for_file
 
 NB = "spaces/team/nb.ipynb"
@@ -49,6 +51,11 @@ async def test_room_content_is_kept_before_an_out_of_band_change_and_restorable(
 
         items = await wait_for(listed)
         assert [(i["version"], i["reason"], i["path"]) for i in items] == [(1, "out-of-band", NB)]
+        # the collaborators are told which version holds what the disk replaced
+        state = client.doc.get("state", type=Map)
+        assert await client.wait_for(lambda: "studioOutOfBand" in state)
+        notice = json.loads(state["studioOutOfBand"])
+        assert (notice["version"], notice["path"]) == (1, NB)
         version = (await api(vera, "GET", f"/collab/history/1?path={NB}")).json
         assert "typed in the room" in "".join(version["content"]["cells"][0]["source"])
 
@@ -93,3 +100,44 @@ async def test_history_bad_input(api, make_user, request_as, jp_root_dir):
         r = await api(alice, method, url, {} if method == "POST" else None)
         assert (r.status, r.json.get("reason")) == (status, reason), (method, url, r.body[:200])
     assert (await api(alice, "GET", f"/collab/history?path={NB}")).json["items"] == []
+
+
+async def test_editors_save_versions_of_the_live_room(
+    api, make_user, request_as, jp_root_dir, jp_serverapp, jp_http_port
+):
+    alice, vera = make_user("alice"), make_user("vera")
+    await api(alice, "POST", "/spaces", {"name": "team", "sharing": "shared"})
+    await api(alice, "PUT", "/spaces/team/members/vera", {"role": "viewer"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1")])
+    (jp_root_dir / NB).write_text(nbformat.writes(nb))
+    url = await room_url(request_as, alice, NB, jp_serverapp, jp_http_port)
+    async with RoomClient(url, alice) as client:
+        assert await client.wait_for(lambda: client.sources() == ["a = 1"])
+        client.append_to_cell(0, "  # unsaved")
+        await asyncio.sleep(0.3)
+        r = await api(alice, "POST", f"/collab/history?path={NB}", {"label": "before tuning"})
+        assert r.status == 201, r.body
+        assert (r.json["reason"], r.json["author"], r.json["label"]) == (
+            "saved",
+            "alice",
+            "before tuning",
+        )
+        kept = (await api(vera, "GET", f"/collab/history/{r.json['version']}?path={NB}")).json
+        assert "".join(kept["content"]["cells"][0]["source"]) == "a = 1  # unsaved"
+    # without a body, and from the file when no room is open
+    r = await api(alice, "POST", f"/collab/history?path={NB}")
+    assert r.status == 201 and r.json["label"] is None
+    before = (await api(alice, "GET", f"/collab/history?path={NB}")).json["items"]
+    cases = [
+        (vera, {}, 403, "forbidden"),
+        (alice, [], 400, "invalid-body"),
+        (alice, {"label": 5}, 400, "invalid-type"),
+        (alice, {"label": "x" * 201}, 400, "invalid-length"),
+        (alice, {"nope": 1}, 400, "unknown-field"),
+    ]
+    for who, body, status, reason in cases:
+        r = await api(who, "POST", f"/collab/history?path={NB}", body)
+        assert (r.status, r.json.get("reason")) == (status, reason), (body, r.body[:200])
+    r = await api(alice, "POST", "/collab/history?path=spaces/team/../../etc/passwd", {})
+    assert (r.status, r.json["reason"]) == (404, "no-document")
+    assert (await api(alice, "GET", f"/collab/history?path={NB}")).json["items"] == before

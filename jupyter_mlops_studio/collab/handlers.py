@@ -8,6 +8,7 @@ from ..core import validation as v
 from ..core.errors import Forbidden, InvalidInput, NotFound
 from ..core.handlers import StudioAPIHandler, studio_action
 from ..core.policy import READ, WRITE
+from .rooms import live_notebook
 
 
 class _DocumentHandler(StudioAPIHandler):
@@ -23,7 +24,7 @@ class _DocumentHandler(StudioAPIHandler):
         if cls is None or cls.kind != "in-space" or not policy.can(self.principal, path, READ):
             raise NotFound(f"no document {path[:200]!r} in your spaces", reason="no-document")
         if mode == WRITE and not policy.can(self.principal, path, WRITE):
-            raise Forbidden("restoring a version needs the editor role", reason="forbidden")
+            raise Forbidden("saving or restoring versions needs the editor role")
         manager = self.settings.get("file_id_manager")
         file_id = manager.get_id(path) if manager is not None else None
         if file_id is None:
@@ -36,6 +37,25 @@ class HistoryHandler(_DocumentHandler):
     async def get(self):
         path, file_id = self.document(READ)
         self.write_json({"path": path, "items": self.services.history.list(file_id)})
+
+    @studio_action("collab:history")
+    async def post(self):
+        """Save the document as it is now (its open room's content, else the file's) as a
+        version, labelled by its author (editors)."""
+        body = self.json_body(required=False)
+        body = {} if body is None else v.require_dict(body)
+        v.reject_unknown(body, {"label"})
+        label = body.get("label")
+        label = None if label is None else v.string(label, "label", 200)
+        path, file_id = self.document(WRITE)
+        content = await live_notebook(self.application, path)
+        if content is None:
+            contents = self.settings["contents_manager"]
+            content = (await ensure_async(contents.get(path, content=True)))["content"]
+        entry = self.services.history.add(
+            file_id, path, content, "saved", self.principal.username, label
+        )
+        self.write_json(entry, 201)
 
 
 class VersionHandler(_DocumentHandler):

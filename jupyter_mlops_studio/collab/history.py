@@ -2,7 +2,9 @@
 
 When a document changes on disk while its room is open, jupyter-collaboration replaces the
 room's content by the disk's. The studio first keeps the room's content here as a version
-(reason ``out-of-band``), and restoring a version writes it back to the file. A version is one
+(reason ``out-of-band``); an editor may save a version (``saved``), the update store keeps one
+when it compacts a document's updates (``checkpoint``), and restoring a version writes it back
+to the file (keeping what it replaces, ``before-restore``). A version is one
 file under ``<data_dir>/collaboration/history/<file id>/``, written atomically: a line of JSON
 with its details, then the content as JSON (so that listing reads the first lines only). The
 newest ``keep`` versions of each document are kept.
@@ -36,7 +38,13 @@ class DocumentHistory:
         return self.directory / file_id
 
     def add(
-        self, file_id: str, path: str, content: Any, reason: str, author: str | None = None
+        self,
+        file_id: str,
+        path: str,
+        content: Any,
+        reason: str,
+        author: str | None = None,
+        label: str | None = None,
     ) -> dict[str, Any]:
         """Keep ``content`` (a notebook as a dict, or text) of document ``file_id`` at ``path``."""
         folder = self._folder(file_id)
@@ -49,6 +57,7 @@ class DocumentHistory:
                 "path": path,
                 "reason": reason,
                 "author": author,
+                "label": label,
                 "at": dt.datetime.now(dt.timezone.utc).isoformat(),
             }
             data = json.dumps(entry).encode() + b"\n" + json.dumps(content).encode()
