@@ -1,5 +1,17 @@
-"""jupyter-collaboration's document room, keeping its content before the disk's replaces it.
+"""jupyter-collaboration's document room, with a broadcast that keeps up and keeps what it sends.
 
+**Broadcast.** The upstream room sends every update to every client as a task of its own and
+writes it to the store as another, so under load its backlog grows without bound, and the store
+lags what clients have seen. This room collects the document's updates as they are applied and
+sends them in batches: it takes everything that arrived, merges it into one update, writes that
+to the store first, and only then sends it to every client, so an update any client has received
+is in the store (a SIGKILL loses at most the batch being written, which nobody has seen). While
+the store write runs, the next batch gathers: the busier the room, the fewer and larger the
+batches. A client whose socket is not draining gets nothing more written to it; its updates
+wait, merged into one, until its last write has gone out (backpressure without dropping an
+edit, and with bounded memory: a merged update is never larger than the document's history).
+
+**Out-of-band changes.**
 A change on disk reaches a room two ways: the file watcher notices it
 (``_on_outofband_change``), or a save finds the file changed under it (the loader raises
 ``OutOfBandChanges`` and the room reloads). Both keep the room's content as a version first, and
@@ -12,12 +24,22 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import time
 from typing import Any
 
 from jupyter_server_ydoc.rooms import DocumentRoom
 from jupyter_server_ydoc.utils import OutOfBandChanges
+from pycrdt import (
+    YMessageType,
+    create_sync_message,
+    handle_sync_message,
+    is_awareness_disconnect_message,
+    merge_updates,
+    read_message,
+)
 
 from .history import DocumentHistory
+from .outbox import ClientOutbox
 
 NOTICE_KEY = "studioOutOfBand"
 
@@ -27,9 +49,97 @@ class StudioDocumentRoom(DocumentRoom):
     #: studio extension at start; one server per process)
     history: DocumentHistory | None = None
 
+    #: the shortest time between two broadcasts: updates arriving meanwhile go out merged
+    batch_interval: float = 0.002
+
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._file = _KeepingLoader(self._file, self)
+        self._outboxes: dict[Any, ClientOutbox] = {}
+        self._collected: list[bytes] = []
+        self._collected_event = asyncio.Event()
+
+    # -- broadcast ------------------------------------------------------------------------------
+    async def _watch_ready(self) -> None:
+        await self.ready_event.wait()
+        self._subscription = self.ydoc.observe(self._collect)
+        self.ydoc_observed.set()
+
+    def _collect(self, event: Any) -> None:
+        self._collected.append(event.update)
+        self._collected_event.set()
+
+    def _take_collected(self) -> bytes | None:
+        updates, self._collected = self._collected, []
+        self._collected_event.clear()
+        if not updates:
+            return None
+        return updates[0] if len(updates) == 1 else merge_updates(*updates)
+
+    async def _broadcast_updates(self) -> None:
+        if self.ystore is not None:
+            async with self.ystore.start_lock:
+                if not self.ystore.started.is_set():
+                    await self._task_group.start(self.ystore.start)
+        try:
+            while True:
+                await self._collected_event.wait()
+                update = self._take_collected()
+                if update is None:
+                    continue
+                sent_at = time.monotonic()
+                await self._store(update)  # stored before anyone sees it
+                for outbox in list(self._outboxes.values()):
+                    outbox.send_update(update)
+                wait = self.batch_interval - (time.monotonic() - sent_at)
+                if wait > 0:
+                    await asyncio.sleep(wait)
+        except asyncio.CancelledError:
+            pass
+
+    async def _store(self, update: bytes) -> None:
+        if self.ystore is None:
+            return
+        try:
+            await self.ystore.write(update)
+        except Exception:
+            # the room goes on (its clients hold the edits and the file is saved as usual)
+            self.log.exception("Could not store an update of room %s", self._room_id)
+
+    async def stop(self) -> None:
+        update = self._take_collected()  # what was applied but not yet broadcast
+        if update is not None:
+            await self._store(update)
+        await super().stop()
+
+    async def serve(self, channel: Any) -> None:
+        """Serve one client: its sync messages update the document, its awareness goes to all."""
+        outbox = self._outboxes[channel] = ClientOutbox(channel)
+        self.clients.add(channel)
+        try:
+            outbox.send(create_sync_message(self.ydoc))
+            async for message in channel:
+                try:
+                    self._receive(channel, outbox, message)
+                except Exception as exc:
+                    if not await self._on_message_error(exc, message, channel):
+                        self.log.warning("Bad message in room %s: %r", self._room_id, exc)
+        finally:
+            self.clients.discard(channel)
+            self._outboxes.pop(channel, None)
+
+    def _receive(self, channel: Any, outbox: ClientOutbox, message: bytes) -> None:
+        kind = message[0]
+        if kind == YMessageType.SYNC:
+            reply = handle_sync_message(message[1:], self.ydoc)
+            if reply is not None:
+                outbox.send(reply)
+        elif kind == YMessageType.AWARENESS:
+            leaving = is_awareness_disconnect_message(message[1:])
+            for client, other in list(self._outboxes.items()):
+                if not (leaving and client is channel):
+                    other.send(message)
+            self.awareness.apply_awareness_update(read_message(message[1:]), self)
 
     async def keep_before_overwrite(self) -> dict[str, Any] | None:
         """Keep the room's content as a version (never raises: keeping a version must not stop

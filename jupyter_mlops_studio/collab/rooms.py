@@ -8,6 +8,7 @@ updates (SYNC_STEP2 and SYNC_UPDATE) from users who may not write the document's
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from jupyter_server_ydoc.handlers import YDocWebSocketHandler
@@ -23,6 +24,8 @@ from .presence import document_path, presence_of
 #: through this server applies to open connections at their next message (the spaces service
 #: counts role changes); one made by another server process sharing the database, within this.
 ROLE_RECHECK_SECONDS = 2.0
+#: a client's messages the room has not taken yet, beyond which its socket is no longer read
+MAX_UNREAD = 256
 UPDATE_MESSAGES = (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE)
 
 
@@ -41,12 +44,15 @@ class RoleAwareRoomHandler(YDocWebSocketHandler):
     _checked_at: float = 0.0
     _roles_version: int = -1
     _present_as: str | None = None
+    _drained: asyncio.Event | None = None
 
     def initialize(self, **kwargs):
         # registered ahead of jupyter-collaboration's route, it serves with that route's arguments
         super().initialize(**(kwargs or _collaboration_room_kwargs(self.application)))
 
     async def open(self, room_id):
+        # an edit is a small message that must go out now: no Nagle delay (its 40 ms tail)
+        self.set_nodelay(True)
         await super().open(room_id)
         principal = principal_of(self.current_user)
         closing = self.ws_connection is None or self.ws_connection.is_closing()
@@ -55,6 +61,8 @@ class RoleAwareRoomHandler(YDocWebSocketHandler):
             presence_of(self.settings).join(self._room_id, principal.username)
 
     def on_close(self) -> None:
+        if self._drained is not None:
+            self._drained.set()
         if self._present_as is not None:
             presence_of(self.settings).leave(self._room_id, self._present_as)
             self._present_as = None
@@ -86,7 +94,18 @@ class RoleAwareRoomHandler(YDocWebSocketHandler):
         if (carries_update(message) or is_save_request(message)) and not self.may_write():
             self.log.debug("dropped an update from read-only %s", self.current_user.username)
             return
+        if self._message_queue.qsize() >= MAX_UNREAD:
+            # backpressure: tornado reads this client's next message only when this returns
+            self._drained = asyncio.Event()
+            await self._drained.wait()
         return await super().on_message(message)
+
+    async def __anext__(self):
+        message = await super().__anext__()
+        if self._drained is not None and self._message_queue.qsize() < MAX_UNREAD // 2:
+            self._drained.set()
+            self._drained = None
+        return message
 
 
 def _collaboration_room_kwargs(application) -> dict:

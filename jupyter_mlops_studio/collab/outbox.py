@@ -1,0 +1,94 @@
+"""What a room sends one client: written at once while the client reads, merged while it does not.
+
+A write to a websocket whose socket buffer is full does not finish at once; until it does, the
+client is *busy*: document updates for it are kept and merged into one (a Y update merged with
+the next is as small as their union), other messages (sync replies, awareness) queue in order.
+When the pending write finishes, everything kept goes out. A client that lets more than
+``MAX_QUEUED`` other messages pile up is disconnected: it reconnects and resyncs, which costs
+it less than the server holding an unbounded queue for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Any
+
+from pycrdt import create_update_message, merge_updates
+from tornado.websocket import WebSocketClosedError
+
+MAX_QUEUED = 1024
+#: the close code for a client that stopped reading ("try again later")
+TOO_SLOW = 1013
+
+
+class ClientOutbox:
+    __slots__ = ("channel", "_queue", "_updates", "_busy", "closed")
+
+    def __init__(self, channel: Any):
+        self.channel = channel
+        #: messages waiting while busy; a None entry marks where the kept updates go
+        self._queue: deque[bytes | None] = deque()
+        self._updates: list[bytes] = []
+        self._busy = False
+        self.closed = False
+
+    def send_update(self, update: bytes) -> None:
+        """Send a document update (a Y update, not yet a message)."""
+        if self.closed:
+            return
+        if not self._busy:
+            self._write(create_update_message(update))
+            return
+        if not self._updates:
+            self._queue.append(None)
+        self._updates.append(update)
+
+    def send(self, message: bytes) -> None:
+        """Send a message as it is (sync replies and awareness), in order with the updates."""
+        if self.closed:
+            return
+        if not self._busy:
+            self._write(message)
+            return
+        if len(self._queue) >= MAX_QUEUED:
+            self.close_slow()
+            return
+        self._queue.append(message)
+
+    def close_slow(self) -> None:
+        self.closed = True
+        self._queue.clear()
+        self._updates = []
+        close = getattr(self.channel, "close", None)
+        if close is not None:
+            close(TOO_SLOW, "the client does not read its messages")
+
+    def _write(self, message: bytes) -> None:
+        write = getattr(self.channel, "write_message", None)
+        try:
+            if write is not None:
+                done = write(message, binary=True)
+            else:  # a channel of another kind: its own send coroutine
+                done = asyncio.ensure_future(self.channel.send(message))
+        except WebSocketClosedError:
+            self.closed = True
+            return
+        if not done.done():
+            self._busy = True
+            done.add_done_callback(self._written)
+        elif done.exception() is not None:
+            self.closed = True
+
+    def _written(self, done: asyncio.Future) -> None:
+        self._busy = False
+        if done.cancelled() or done.exception() is not None:
+            self.closed = True
+            return
+        while self._queue and not self._busy and not self.closed:
+            message = self._queue.popleft()
+            if message is None:  # the kept updates, merged, where the first of them came
+                updates, self._updates = self._updates, []
+                update = updates[0] if len(updates) == 1 else merge_updates(*updates)
+                message = create_update_message(update)
+            self._write(message)
