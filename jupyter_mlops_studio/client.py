@@ -230,6 +230,12 @@ class StudioClient:
     def document_version(self, path: str, version: int) -> dict:
         return self.request("GET", f"/collab/history/{int(version)}?path={self._q(path)}")
 
+    def save_document_version(self, path: str, label: str | None = None) -> dict:
+        """Keep the document as it is now (its open room's content, else the file) as a version
+        (editors)."""
+        body = {} if label is None else {"label": label}
+        return self.request("POST", f"/collab/history?path={self._q(path)}", body)
+
     def restore_document_version(self, path: str, version: int) -> dict:
         """Write a kept version back to the file (editors); the current content is kept first."""
         url = f"/collab/history/{int(version)}/restore?path={self._q(path)}"

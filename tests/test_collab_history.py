@@ -141,3 +141,29 @@ async def test_editors_save_versions_of_the_live_room(
     r = await api(alice, "POST", "/collab/history?path=spaces/team/../../etc/passwd", {})
     assert (r.status, r.json["reason"]) == (404, "no-document")
     assert (await api(alice, "GET", f"/collab/history?path={NB}")).json["items"] == before
+
+
+async def test_each_compaction_of_the_store_keeps_a_checkpoint_version(
+    api, make_user, request_as, jp_root_dir, jp_serverapp, jp_http_port, monkeypatch
+):
+    from jupyter_mlops_studio.collab.ystore import StudioYStore
+
+    monkeypatch.setattr(StudioYStore, "max_updates", 5)
+    alice = make_user("alice")
+    await api(alice, "POST", "/spaces", {"name": "team", "sharing": "shared"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+    (jp_root_dir / NB).write_text(nbformat.writes(nb))
+    url = await room_url(request_as, alice, NB, jp_serverapp, jp_http_port)
+    async with RoomClient(url, alice) as client:
+        for i in range(12):
+            client.append_to_cell(0, f"{i};")
+            await asyncio.sleep(0.05)  # one stored update each
+
+        async def checkpoints():
+            r = await api(alice, "GET", f"/collab/history?path={NB}")
+            return [i for i in r.json["items"] if i["reason"] == "checkpoint"]
+
+        kept = await wait_for(checkpoints)
+        assert kept and kept[0]["author"] is None
+        content = (await api(alice, "GET", f"/collab/history/{kept[-1]['version']}?path={NB}")).json
+        assert "".join(content["content"]["cells"][0]["source"]).startswith("0;1;2;3;")

@@ -40,6 +40,7 @@ from pycrdt import (
 
 from .history import DocumentHistory
 from .outbox import ClientOutbox
+from .ystore import StudioYStore
 
 NOTICE_KEY = "studioOutOfBand"
 
@@ -58,6 +59,8 @@ class StudioDocumentRoom(DocumentRoom):
         self._outboxes: dict[Any, ClientOutbox] = {}
         self._collected: list[bytes] = []
         self._collected_event = asyncio.Event()
+        if isinstance(self.ystore, StudioYStore):
+            self.ystore.on_compact = self.keep_checkpoint
 
     # -- broadcast ------------------------------------------------------------------------------
     async def _watch_ready(self) -> None:
@@ -141,20 +144,26 @@ class StudioDocumentRoom(DocumentRoom):
                     other.send(message)
             self.awareness.apply_awareness_update(read_message(message[1:]), self)
 
-    async def keep_before_overwrite(self) -> dict[str, Any] | None:
+    async def keep_version(self, reason: str) -> dict[str, Any] | None:
         """Keep the room's content as a version (never raises: keeping a version must not stop
-        the room from following the disk)."""
+        the room from following the disk, nor its store from compacting)."""
         history = type(self).history
         if history is None:
             return None
         try:
             content = await self._document.aget()
             return await asyncio.to_thread(
-                history.add, self._file.file_id, self._file.path, content, "out-of-band"
+                history.add, self._file.file_id, self._file.path, content, reason
             )
         except Exception:
             self.log.exception("Could not keep the room content of %s", self._file.path)
             return None
+
+    async def keep_before_overwrite(self) -> dict[str, Any] | None:
+        return await self.keep_version("out-of-band")
+
+    async def keep_checkpoint(self) -> None:
+        await self.keep_version("checkpoint")
 
     async def announce(self, kept: dict[str, Any] | None) -> None:
         """Tell the collaborators which version holds the room's previous content (under the

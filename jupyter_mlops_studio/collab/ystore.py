@@ -6,10 +6,13 @@ with the defaults it would replace a document's history by an empty one. This st
 by size instead: once a document holds more than ``max_updates`` rows, they are merged into one
 update in the transaction that wrote the last one. Merging Y updates loses no content (the
 merged update holds every item, deleted ones as tombstones), so the store still restores the
-document exactly, however long it has been edited.
+document exactly, however long it has been edited. Each compaction is also a checkpoint: the
+document's room keeps its content then as a version in the document history.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from jupyter_server_ydoc.stores import SQLiteYStore
 from pycrdt import Doc
@@ -23,6 +26,9 @@ class StudioYStore(SQLiteYStore):
         help="""A document's stored updates are merged into one when there are more than this
         many: the store of a document stays bounded however long it is edited.""",
     )
+
+    #: called after a compaction (the document's room keeps a checkpoint version with it)
+    on_compact: Callable[[], Awaitable[None]] | None = None
 
     #: rows stored for this document, counted once and then followed (a store object serves one
     #: document of one server; None until the first write)
@@ -41,9 +47,12 @@ class StudioYStore(SQLiteYStore):
                 cursor = await self._db.cursor()
                 await cursor.execute("SELECT count(*) FROM yupdates WHERE path = ?", (self.path,))
                 (self._stored,) = await cursor.fetchone()
-                if self._stored > self.max_updates:
+                compacting = self._stored > self.max_updates
+                if compacting:
                     await self._compact(cursor)
                     self._stored = 1
+        if compacting and self.on_compact is not None:
+            await self.on_compact()
 
     async def _compact(self, cursor) -> None:
         await cursor.execute(
