@@ -89,11 +89,13 @@ _GROUPS = GroupRow.__table__
 _GROUP_BY_NAME = select(_GROUPS).where(
     _GROUPS.c.name == bindparam("name"), _GROUPS.c.deleted_at.is_(None)
 )
-_NEXT_VERSION = (
+#: the live group of that name, its next version number taken (in the registration's
+#: transaction: a refused registration rolls the number back)
+_CLAIM_VERSION = (
     update(_GROUPS)
-    .where(_GROUPS.c.id == bindparam("gid"))
+    .where(_GROUPS.c.name == bindparam("group_name"), _GROUPS.c.deleted_at.is_(None))
     .values(next_version=_GROUPS.c.next_version + 1, updated_at=bindparam("now"))
-    .returning(_GROUPS.c.next_version)
+    .returning(*_GROUPS.c)
 )
 _VERSIONS = VersionRow.__table__
 _DOCS = VersionDocRow.__table__
@@ -326,11 +328,11 @@ class RegistryService:
         """A group owned by a space takes registrations from that space's editors only."""
         if principal.is_admin or group.space_id is None:
             return
-        space = s.get(SpaceRow, group.space_id)
-        _, role = self.spaces.role_of(principal.username, space.name)
+        space = s.scalar(select(SpaceRow.name).where(SpaceRow.id == group.space_id))
+        _, role = self.spaces.role_of(principal.username, space)
         if role not in ("editor", "owner"):
             raise Forbidden(
-                f"{group.name} belongs to space {space.name}: its editors register versions",
+                f"{group.name} belongs to space {space}: its editors register versions",
                 reason="forbidden",
             )
 
@@ -553,12 +555,14 @@ class RegistryService:
         }
         artifact = self._artifact(principal, body.get("artifact"), group)
         now = utcnow()
-        with self.db.session(write=True) as s:
-            row = self._group(s, group, _GROUP_BY_NAME)
-            conn = s.connection()
-            self._may_write_group(s, principal, row)
+        _group_ref(group)
+        with self.db.transaction(write=True) as conn:
+            row = conn.execute(_CLAIM_VERSION, {"group_name": group, "now": now}).one_or_none()
+            if row is None:
+                raise NotFound(f"no model group {group!r}", reason="no-such-group")
+            self._may_write_group(conn, principal, row)
             relative = any(r["kind"] != "threshold" for r in row.rules)
-            approved = self._approved_metrics(s, row) if relative else None
+            approved = self._approved_metrics(conn, row) if relative else None
             results = gate.evaluate(row.rules, metrics, approved)
             failures = [r for r in results if not r["passed"]]
             status, comment = row.initial_status, ""
@@ -567,10 +571,9 @@ class RegistryService:
                     raise QualityGateFailed(row.name, failures)
                 status = "Rejected"
                 comment = "quality gate: " + "; ".join(f["message"] for f in failures)
-            number = conn.execute(_NEXT_VERSION, {"gid": row.id, "now": now}).scalar_one()
             values = {
                 "group_id": row.id,
-                "version": number - 1,
+                "version": row.next_version - 1,
                 "status": status,
                 "status_comment": comment,
                 "artifact": artifact,
@@ -813,8 +816,8 @@ class RegistryService:
         self, query, params: dict, offset: int, limit: int
     ) -> tuple[list[dict], str | None]:
         """The versions of a ``_page_query`` that asked for ``limit + 1``, and the next cursor."""
-        with self.db.session(write=False) as s:
-            items = _documents(s.connection().execute(query, params).all())
+        with self.db.transaction() as conn:
+            items = _documents(conn.execute(query, params).all())
         return items[:limit], (f"o{offset + limit}" if len(items) > limit else None)
 
     # -- events --------------------------------------------------------------------------------
