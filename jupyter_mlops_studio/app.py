@@ -16,6 +16,7 @@ from .collab.documentroom import install as install_document_rooms
 from .collab.handlers import HANDLERS as COLLAB_HANDLERS
 from .collab.history import DocumentHistory
 from .collab.rooms import ROOM_ROUTE, RoleAwareRoomHandler
+from .collab.shutdown import release_workers_at_exit
 from .core.artifacts import ArtifactStore, LocalArtifactStore
 from .core.authorizer import GUARD_KEY, StudioAuthorizer
 from .core.db import Database, SchemaMismatch
@@ -317,6 +318,7 @@ class StudioApp(ExtensionApp):
         settings = self.serverapp.web_app.settings
         settings[SETTINGS_KEY] = self.services
         install_document_rooms(self.services.history)
+        release_workers_at_exit()
         settings[GUARD_KEY] = JupyterGuard(settings)
         settings["page_config_hook"] = _without_server_token(settings.get("page_config_hook"))
         self.log.info(
