@@ -18,7 +18,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
 
 import type { ISpace } from './api';
-import { viewOnlyPlugin } from './collab/plugin';
+import { historyPlugin, viewOnlyPlugin } from './collab/plugin';
 import {
   FeatureStoreModel,
   FeatureStorePermissions
@@ -42,6 +42,8 @@ import { IStudioModel } from './tokens';
 import { addMainAreaPanel, studioIcon, StudioPanel } from './widgets';
 
 export * from './api';
+export { HistoryModel } from './collab/history';
+export { HistoryCommandIDs } from './collab/plugin';
 export * from './featurestore/api';
 export {
   FeatureStoreModel,
@@ -275,5 +277,6 @@ export default [
   projectsPlugin,
   presencePlugin,
   galleryPlugin,
-  viewOnlyPlugin
+  viewOnlyPlugin,
+  historyPlugin
 ];
