@@ -178,6 +178,13 @@ class StudioDocumentRoom(DocumentRoom):
         async with self._update_lock:
             self._document.ystate[NOTICE_KEY] = json.dumps(notice)
 
+    async def replace_content(self, content: Any) -> None:
+        """Make ``content`` the document's, as an edit every collaborator receives, then save."""
+        await self._document.aset(content)
+        saving = self._save_to_disc()
+        if saving is not None:
+            await saving
+
     async def _on_outofband_change(self) -> None:
         kept = await self.keep_before_overwrite()
         await super()._on_outofband_change()

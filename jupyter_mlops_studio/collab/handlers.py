@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from jupyter_server.utils import ensure_async
-
 from ..core import validation as v
 from ..core.errors import Forbidden, InvalidInput, NotFound
 from ..core.handlers import StudioAPIHandler, studio_action
 from ..core.policy import READ, WRITE
-from .rooms import live_notebook
+from .versions import restore_version, save_version
 
 
 class _DocumentHandler(StudioAPIHandler):
@@ -40,21 +38,16 @@ class HistoryHandler(_DocumentHandler):
 
     @studio_action("collab:history")
     async def post(self):
-        """Save the document as it is now (its open room's content, else the file's) as a
-        version, labelled by its author (editors)."""
+        """Keep the document as it is now as a version, labelled by its author (editors)."""
         body = self.json_body(required=False)
         body = {} if body is None else v.require_dict(body)
         v.reject_unknown(body, {"label"})
         label = body.get("label")
         label = None if label is None else v.string(label, "label", 200)
         path, file_id = self.document(WRITE)
-        content = await live_notebook(self.application, path)
-        if content is None:
-            contents = self.settings["contents_manager"]
-            content = (await ensure_async(contents.get(path, content=True)))["content"]
-        entry = self.services.history.add(
-            file_id, path, content, "saved", self.principal.username, label
-        )
+        user = self.principal.username
+        history = self.services.history
+        entry = await save_version(self.application, history, path, file_id, user, label)
         self.write_json(entry, 201)
 
 
@@ -68,17 +61,13 @@ class VersionHandler(_DocumentHandler):
 class RestoreHandler(_DocumentHandler):
     @studio_action("collab:history")
     async def post(self, version):
-        """Write a version back to the file; the file's current content is kept first."""
+        """Make a version the document's content; what it replaces is kept first."""
         path, file_id = self.document(WRITE)
-        history = self.services.history
-        kept = history.get(file_id, version)
-        contents = self.settings["contents_manager"]
-        current = await ensure_async(contents.get(path, content=True))
         user = self.principal.username
-        history.add(file_id, path, current["content"], "before-restore", user)
-        model = {"type": current["type"], "format": current["format"], "content": kept["content"]}
-        await ensure_async(contents.save(model, path))
-        self.write_json({"path": path, "restored": kept["version"]})
+        history = self.services.history
+        self.write_json(
+            await restore_version(self.application, history, path, file_id, version, user)
+        )
 
 
 HANDLERS = [

@@ -133,9 +133,8 @@ def _collaboration_room_kwargs(application) -> dict:
 ROOM_ROUTE = r"/api/collaboration/room/(.*)"
 
 
-async def live_notebook(application, api_path: str) -> dict | None:
-    """The notebook of ``api_path`` as its open collaboration room holds it now (unsaved edits
-    included), or None when no room is open for it."""
+def live_room(application, api_path: str):
+    """The open, loaded collaboration room of notebook ``api_path``, or None."""
     manager = application.settings.get("file_id_manager")
     try:
         server = _collaboration_room_kwargs(application)["ywebsocket_server"]
@@ -145,7 +144,13 @@ async def live_notebook(application, api_path: str) -> dict | None:
     if file_id is None:
         return None
     room = server.rooms.get(f"json:notebook:{file_id}")
-    document = getattr(room, "_document", None)
-    if document is None or not getattr(room, "ready", True):
+    if getattr(room, "_document", None) is None or not getattr(room, "ready", True):
         return None
-    return await document.aget()
+    return room
+
+
+async def live_notebook(application, api_path: str) -> dict | None:
+    """The notebook of ``api_path`` as its open collaboration room holds it now (unsaved edits
+    included), or None when no room is open for it."""
+    room = live_room(application, api_path)
+    return None if room is None else await room._document.aget()
