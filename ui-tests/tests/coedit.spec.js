@@ -5,9 +5,10 @@
 //    sees their edits live, cannot type into a cell (the text stays, the edit never reaches
 //    alice), and the version history she opens from the palette offers her no Save or Restore.
 // 2. alice saves a version from the notebook's Version history panel, edits the cell, views the
-//    saved version, restores it: the content returns for her and for bob, and both are told that
-//    the file changed on disk, with the version keeping the room's previous content; bob opens
-//    the history from the notification.
+//    saved version, restores it: the content returns for her and for bob (the restore is an
+//    edit of the room; what it replaced is kept). Then the file is rewritten on disk: the disk
+//    wins, both are told which version keeps the room's previous content, and bob opens the
+//    history from the notification.
 //
 // The server is shared with the other specs: spaces and the viewer get unique names.
 const { test, expect } = require('@playwright/test');
@@ -297,7 +298,28 @@ test('save a version from the history panel, edit, restore it: the content retur
   });
   await expect(bobEditor).toHaveText(SOURCE, { timeout: 30000 });
 
-  // both are told that the file changed on disk, with the version keeping the room's content
+  await alice.screenshot({ path: path.join(shots, 'coedit-history-restored.png') });
+
+  // the restore was an edit of the room: what it replaced (alice's edit) is kept, by her
+  const listed = await call(alice, 'GET', `${API}/collab/history?path=${encodeURIComponent(NOTEBOOK)}`);
+  expect(listed.items[0].reason).toBe('before-restore');
+  expect(listed.items[0].author).toBe('alice');
+  const before = await call(
+    alice,
+    'GET',
+    `${API}/collab/history/${listed.items[0].version}?path=${encodeURIComponent(NOTEBOOK)}`
+  );
+  const beforeSource = before.content.cells[0].source;
+  expect(Array.isArray(beforeSource) ? beforeSource.join('') : beforeSource).toBe(EDITED);
+
+  // another program rewrites the file while the room is open: the disk wins, and both are told
+  // which version keeps the room's previous content
+  const FROM_DISK = "model = 'from disk'";
+  await call(alice, 'PUT', `/api/contents/${NOTEBOOK}`, notebook(FROM_DISK));
+  await expect(alice.locator('.jp-NotebookPanel .jp-CodeCell .cm-content').first()).toHaveText(FROM_DISK, {
+    timeout: 30000
+  });
+  await expect(bobEditor).toHaveText(FROM_DISK, { timeout: 30000 });
   const aliceToast = outOfBandToast(alice, NOTEBOOK);
   const bobToast = outOfBandToast(bob, NOTEBOOK);
   await expect(aliceToast).toBeVisible();
@@ -306,9 +328,9 @@ test('save a version from the history panel, edit, restore it: the content retur
     (await bobToast.textContent()).match(/was kept as version (\d+)/)[1]
   );
   await alice.waitForTimeout(1000); // the toast slides in
-  await alice.screenshot({ path: path.join(shots, 'coedit-history-restored.png') });
+  await alice.screenshot({ path: path.join(shots, 'coedit-history-out-of-band.png') });
 
-  // that version holds the edit the restore replaced; the list says why each was kept
+  // that version holds the restored content the disk replaced; the list says why each was kept
   const keptVersion = await call(
     alice,
     'GET',
@@ -316,7 +338,7 @@ test('save a version from the history panel, edit, restore it: the content retur
   );
   expect(keptVersion.reason).toBe('out-of-band');
   const keptSource = keptVersion.content.cells[0].source;
-  expect(Array.isArray(keptSource) ? keptSource.join('') : keptSource).toBe(EDITED);
+  expect(Array.isArray(keptSource) ? keptSource.join('') : keptSource).toBe(SOURCE);
   await history.getByRole('button', { name: 'Reload' }).click();
   await expect(history.getByRole('row', { name: `Version ${kept}` })).toContainText(
     'Kept before a change on disk'
