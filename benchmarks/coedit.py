@@ -70,6 +70,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import hashlib
 import importlib.metadata
 import json
@@ -689,7 +690,46 @@ def edits_between(room: Room, t0: float, t1: float) -> list[list]:
     return [r for per in room.edits for r in per if t0 <= r[0] <= t1]
 
 
+class GCPauses:
+    """The client process's garbage-collection pauses while it measures (they delay what it
+    sees as much as a slow server would): counted, and kept short by freezing what was built
+    before the measure (the same for both servers)."""
+
+    def __init__(self):
+        self.pauses: list[float] = []
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._started)
+
+    def __enter__(self) -> GCPauses:
+        gc.collect()
+        gc.freeze()
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        gc.callbacks.remove(self._callback)
+        gc.unfreeze()
+
+    def summary(self) -> dict:
+        return {
+            "collections": len(self.pauses),
+            "max_ms": round(max(self.pauses, default=0) * 1000, 2),
+            "total_ms": round(sum(self.pauses) * 1000, 1),
+        }
+
+
 async def load(server: Server, room: Room, seconds: float, drain: float) -> dict:
+    with GCPauses() as pauses:
+        out = await _load(server, room, seconds, drain)
+    return {**out, "client_gc_pauses": pauses.summary()}
+
+
+async def _load(server: Server, room: Room, seconds: float, drain: float) -> dict:
     cpu0, scpu0, m0 = time.process_time(), server.cpu(), room.messages
     offered = await offer(room, seconds, EDIT_RATE)
     t0, t1 = offered["t0"], offered["t1"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 from pycrdt import Array, Doc, Map, Text
@@ -46,6 +47,7 @@ async def test_history_is_bounded_and_restores_the_document_exactly(tmp_path):
     async with StudioYStore(path="json:notebook:abc", config=config) as store:
         for update in updates:
             await store.write(update)
+            await store.flush()  # compactions run in the background
             assert stored_rows(db_path, "json:notebook:abc") <= 41
     async with StudioYStore(path="json:notebook:abc", config=config) as store:  # reopened
         restored = Doc()
@@ -74,6 +76,7 @@ async def test_other_documents_are_untouched_and_zero_turns_compaction_off(tmp_p
     async with StudioYStore(path="compacted", config=on) as store:
         for update in updates:
             await store.write(update)
+        await store.flush()
     assert stored_rows(db_path, "compacted") <= 11
     assert stored_rows(db_path, "kept") == len(updates)
 
@@ -82,3 +85,22 @@ def test_the_server_stores_collaboration_updates_with_the_bounded_store(jp_serve
     extension = jp_serverapp.extension_manager.extension_apps["jupyter_server_ydoc"]
     ystore_class = next(iter(extension)).ystore_class
     assert ystore_class is StudioYStore
+
+
+async def test_updates_written_during_a_compaction_are_kept(tmp_path):
+    db_path = str(tmp_path / "ystore.db")
+    config = Config({"StudioYStore": {"max_updates": 50, "db_path": db_path}})
+    doc, updates = edit_a_document(400)
+    async with StudioYStore(path="busy", config=config) as store:
+        compactions = 0
+        for update in updates:  # writes go on while compactions run on their thread
+            await store.write(update)
+            compactions += store._compacting is not None
+            await asyncio.sleep(0.0005)
+        await store.flush()
+        assert compactions > 10  # writes were made while a compaction was in progress
+        restored = Doc()
+        async for update, _, _ in store.read():
+            restored.apply_update(update)
+    assert content(restored) == content(doc)
+    assert stored_rows(db_path, "busy") < len(updates) // 2

@@ -1,11 +1,14 @@
 """What a room sends one client: written at once while the client reads, merged while it does not.
 
-A write to a websocket whose socket buffer is full does not finish at once; until it does, the
-client is *busy*: document updates for it are kept and merged into one (a Y update merged with
-the next is as small as their union), other messages (sync replies, awareness) queue in order.
-When the pending write finishes, everything kept goes out. A client that lets more than
-``MAX_QUEUED`` other messages pile up is disconnected: it reconnects and resyncs, which costs
-it less than the server holding an unbounded queue for it.
+A write to a websocket whose socket buffer is full leaves data in the stream's write buffer;
+until that drains, the client is *busy*: document updates for it are kept and merged into one (a
+Y update merged with the next is as small as their union), other messages (sync replies,
+awareness) queue in order. When the pending write finishes, everything kept goes out. (Tornado
+completes a websocket write through a task of its own, one loop turn later even when the bytes
+went out at once, so the stream's buffer is what tells a reading client from a busy one.)
+
+A client that lets more than ``MAX_QUEUED`` other messages pile up is disconnected: it
+reconnects and resyncs, which costs it less than the server holding an unbounded queue for it.
 """
 
 from __future__ import annotations
@@ -74,15 +77,22 @@ class ClientOutbox:
         except WebSocketClosedError:
             self.closed = True
             return
-        if not done.done():
+        if done.done():
+            self._written(done)
+        elif self._stream_writing():
             self._busy = True
             done.add_done_callback(self._written)
-        elif done.exception() is not None:
-            self.closed = True
+        else:  # the bytes went out: nothing to wait for but the task's outcome
+            done.add_done_callback(_outcome)
+
+    def _stream_writing(self) -> bool:
+        connection = getattr(self.channel, "ws_connection", None)
+        stream = getattr(connection, "stream", None)
+        return stream is None or stream.writing()
 
     def _written(self, done: asyncio.Future) -> None:
         self._busy = False
-        if done.cancelled() or done.exception() is not None:
+        if not _outcome(done):
             self.closed = True
             return
         while self._queue and not self._busy and not self.closed:
@@ -92,3 +102,8 @@ class ClientOutbox:
                 update = updates[0] if len(updates) == 1 else merge_updates(*updates)
                 message = create_update_message(update)
             self._write(message)
+
+
+def _outcome(done: asyncio.Future) -> bool:
+    """Whether a write succeeded (its exception, if any, is retrieved: a closed client)."""
+    return not done.cancelled() and done.exception() is None
