@@ -4,6 +4,7 @@ server sends, and sends only its own edits (never echoes what it received)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from jupyter_ydoc import YNotebook
@@ -14,6 +15,7 @@ from pycrdt import (
     create_update_message,
     handle_sync_message,
 )
+from pycrdt.store import BaseYStore, YDocNotFound
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
@@ -82,3 +84,22 @@ class RoomClient:
                 return True
             await asyncio.sleep(0.02)
         return predicate()
+
+
+class NoYStore(BaseYStore):
+    """An update store that keeps nothing, as a jupyter-collaboration deployment without a YStore:
+    a room backed by it is rebuilt from the file each time it opens. A server uses it with
+    ``--YDocExtension.ystore_class=collab_client.NoYStore`` (``tests/`` on its PYTHONPATH)."""
+
+    def __init__(self, path: str, metadata_callback=None, log=None, config=None) -> None:
+        self.path = path
+        self.metadata_callback = metadata_callback
+        self.log = log or logging.getLogger(__name__)
+        self.log.info("NoYStore: nothing of %s is kept", path)
+
+    async def write(self, data: bytes) -> None:
+        return None
+
+    async def read(self):
+        raise YDocNotFound
+        yield  # an async generator that yields nothing
