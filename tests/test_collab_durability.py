@@ -416,13 +416,6 @@ def file_sources(path: Path) -> list[str]:
 
 
 # -- 2. SIGKILL loses no acknowledged edit ------------------------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="the store holds the acknowledged edits, but after the restart the room finds it "
-    "out of sync with the never-saved file and reloads the file (jupyter_server_ydoc "
-    "DocumentRoom.initialize): every acknowledged edit is lost. Remove once a room reopened "
-    "after a crash keeps what its store holds",
-)
 async def test_sigkill_loses_no_acknowledged_edit_and_duplicates_no_cell(tmp_path, studio_db_url):
     """Acceptance 2: three editors append tokens and insert cells; SIGKILL; after the restart a
     new client, and then the saved file, hold every acknowledged edit, each cell once."""
@@ -505,21 +498,13 @@ async def _crash_scenario(server: Server, tabs: list[Tab]) -> None:
 
 
 # -- 3. tabs reconnect after a restart or a reopened room, duplicating nothing -----------------
-NO_STORE_DUPLICATES = pytest.mark.xfail(
-    strict=True,
-    reason="without a store the room is rebuilt from the saved file with client id 0, a history "
-    "that clashes with the one the tabs hold (#594): their merge duplicates cells and text. "
-    "Remove once the room refuses (or reconciles) a document of another lineage",
-)
-
-
 @pytest.mark.parametrize(
     ("store", "event"),
     [
         ("studio-store", "server-restart"),
         ("studio-store", "room-reopened"),
-        pytest.param("no-store", "server-restart", marks=NO_STORE_DUPLICATES),
-        pytest.param("no-store", "room-reopened", marks=NO_STORE_DUPLICATES),
+        ("no-store", "server-restart"),
+        ("no-store", "room-reopened"),
     ],
 )
 async def test_tabs_reconnecting_duplicate_no_cell_and_no_text(

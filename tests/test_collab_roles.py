@@ -31,11 +31,11 @@ def room_server(jp_serverapp):
     return walk(jp_serverapp.web_app.default_router)
 
 
-async def send_probe(jp_serverapp, port, room_id, token, value):
-    req = HTTPRequest(
-        f"ws://127.0.0.1:{port}{jp_serverapp.base_url}api/collaboration/room/{room_id}",
-        headers={"Authorization": f"token {token}"},
-    )
+async def send_probe(jp_serverapp, port, room_id, token, value, session_id):
+    """Write ``value`` into the room through a connection of the server's session (one without
+    it is refused, and nothing it sends applies)."""
+    base = f"ws://127.0.0.1:{port}{jp_serverapp.base_url}api/collaboration/room/{room_id}"
+    req = HTTPRequest(f"{base}?sessionId={session_id}", headers={"Authorization": f"token {token}"})
     conn = await websocket_connect(req)
     doc = Doc()
     probe = doc.get("studio-probe", type=Map)
@@ -58,16 +58,18 @@ async def test_viewer_updates_never_reach_the_document(
         "/api/collaboration/session/spaces/team/nb.ipynb",
         {"format": "json", "type": "notebook"},
     )
-    room_id = f"json:notebook:{r.json['fileId']}"
-    await send_probe(jp_serverapp, jp_http_port, room_id, alice, "by-alice")
-    await send_probe(jp_serverapp, jp_http_port, room_id, vera, "by-vera")
+    room_id, session = f"json:notebook:{r.json['fileId']}", r.json["sessionId"]
+    await send_probe(jp_serverapp, jp_http_port, room_id, alice, "by-alice", session)
+    await send_probe(jp_serverapp, jp_http_port, room_id, vera, "by-vera", session)
+    # a connection the server refuses (no session of this server) applies nothing
+    await send_probe(jp_serverapp, jp_http_port, room_id, alice, "refused", "not-a-session")
     room = await room_server(jp_serverapp).get_room(room_id)
     probe = room.ydoc.get("studio-probe", type=Map)
     assert dict(probe) == {"by-alice": "by-alice"}
 
     # made editor, vera's next connection writes
     await api(alice, "PUT", "/spaces/team/members/vera", {"role": "editor"})
-    await send_probe(jp_serverapp, jp_http_port, room_id, vera, "vera-editor")
+    await send_probe(jp_serverapp, jp_http_port, room_id, vera, "vera-editor", session)
     assert dict(probe) == {"by-alice": "by-alice", "vera-editor": "vera-editor"}
 
 

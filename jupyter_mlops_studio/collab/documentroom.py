@@ -27,10 +27,14 @@ import json
 import time
 from typing import Any
 
-from jupyter_server_ydoc.rooms import DocumentRoom
+from jupyter_server_ydoc.rooms import YFILE, DocumentRoom
 from jupyter_server_ydoc.utils import OutOfBandChanges
+from jupyter_ydoc import ydocs as YDOCS
 from pycrdt import (
+    Decoder,
+    Doc,
     YMessageType,
+    YSyncMessageType,
     create_sync_message,
     handle_sync_message,
     is_awareness_disconnect_message,
@@ -43,6 +47,23 @@ from .outbox import ClientOutbox
 from .ystore import StudioYStore
 
 NOTICE_KEY = "studioOutOfBand"
+#: the client id jupyter-collaboration writes a file's content with when it builds a room
+LOADER_CLIENT = 0
+#: why a client of another lineage is closed (JupyterLab offers to reload the document)
+RELOAD_ANOTHER_LINEAGE = json.dumps(
+    {
+        "reason": "The document was reloaded on the server since this copy was opened",
+        "reloadable": True,
+    }
+)
+
+
+def decode_state_vector(data: bytes) -> dict[int, int]:
+    """A Y state vector: {client id: clock}."""
+    decoder = Decoder(data)
+    return {
+        decoder.read_var_uint(): decoder.read_var_uint() for _ in range(decoder.read_var_uint())
+    }
 
 
 class StudioDocumentRoom(DocumentRoom):
@@ -66,6 +87,60 @@ class StudioDocumentRoom(DocumentRoom):
         self._collected_event = asyncio.Event()
         if isinstance(self.ystore, StudioYStore):
             self.ystore.on_compact = self.keep_checkpoint
+
+    def _same_lineage(self, payload: bytes) -> bool:
+        """Whether a client's document (its state vector, from its SYNC_STEP1) grew from this
+        room's. A room rebuilt from the file writes the file's content as client 0 (so that
+        rooms rebuilt from the same file agree); a client holding client 0's items of another
+        rebuild would merge them with this one's, duplicating cells and text (#594)."""
+        try:
+            theirs = decode_state_vector(read_message(payload))
+        except Exception:
+            return True  # not ours to judge: the sync itself will fail on it
+        mine = decode_state_vector(self.ydoc.get_state()).get(LOADER_CLIENT, 0)
+        return theirs.get(LOADER_CLIENT, 0) in (0, mine)
+
+    # -- opening --------------------------------------------------------------------------------
+    async def initialize(self) -> None:
+        if not self.ready and isinstance(self.ystore, StudioYStore):
+            await self._reconcile_store_and_file()
+        await super().initialize()
+
+    async def _reconcile_store_and_file(self) -> None:
+        """Decide between the update store and the file before the room opens on them.
+
+        jupyter-collaboration opens a room from its store only when the store holds exactly
+        the file's content, and otherwise reloads the file. After a crash the store is *ahead*:
+        it holds edits every client saw that the file never got. So the newer of the two wins:
+        a store whose newest update is later than the file's modification is written to the
+        file first (the file's content kept as a version), and a file changed after the store's
+        newest update (by another program while the room was closed) wins, with the store's
+        content kept as a version. Nothing is dropped silently either way.
+        """
+        try:
+            stored = await asyncio.to_thread(self.ystore.stored)
+            if stored is None:
+                return
+            update, newest = stored
+            model = await self._file.load_content(self._file_format, self._file_type)
+            doc = Doc()
+            doc.apply_update(update)
+            content = YDOCS.get(self._file_type, YFILE)(doc).get()
+            if content == model["content"]:
+                return
+            history, file_id, path = type(self).history, self._file.file_id, self._file.path
+            if newest > model["last_modified"].timestamp():
+                if history is not None:
+                    await asyncio.to_thread(
+                        history.add, file_id, path, model["content"], "before-recovery"
+                    )
+                saving = {"format": self._file_format, "type": self._file_type}
+                await self._file.maybe_save_content({**saving, "content": content})
+                self.log.warning("Recovered the unsaved edits of %s from the update store", path)
+            elif history is not None:
+                await asyncio.to_thread(history.add, file_id, path, content, "out-of-band")
+        except Exception:
+            self.log.exception("Could not reconcile the update store with %s", self._file.path)
 
     # -- broadcast ------------------------------------------------------------------------------
     async def _watch_ready(self) -> None:
@@ -141,6 +216,15 @@ class StudioDocumentRoom(DocumentRoom):
 
     def _receive(self, channel: Any, outbox: ClientOutbox, message: bytes) -> None:
         kind = message[0]
+        if outbox.closed:
+            return  # refused or gone: nothing of it is applied
+        if kind == YMessageType.SYNC and message[1] == YSyncMessageType.SYNC_STEP1:
+            if not self._same_lineage(message[2:]):
+                self.log.warning(
+                    "Refused a client of %s: its document is of another lineage", self._room_id
+                )
+                outbox.refuse(RELOAD_ANOTHER_LINEAGE)
+                return
         if kind == YMessageType.SYNC:
             reply = handle_sync_message(message[1:], self.ydoc)
             if reply is not None:

@@ -23,6 +23,8 @@ from tornado.websocket import WebSocketClosedError
 MAX_QUEUED = 1024
 #: the close code for a client that stopped reading ("try again later")
 TOO_SLOW = 1013
+#: the close code jupyter-collaboration's frontend offers a reload on (with a JSON reason)
+RELOAD = 1003
 
 
 class ClientOutbox:
@@ -60,12 +62,19 @@ class ClientOutbox:
         self._queue.append(message)
 
     def close_slow(self) -> None:
+        self._close(TOO_SLOW, "the client does not read its messages")
+
+    def refuse(self, reason: str) -> None:
+        """Close the client, asking it to reload (the code JupyterLab reloads on)."""
+        self._close(RELOAD, reason)
+
+    def _close(self, code: int, reason: str) -> None:
         self.closed = True
         self._queue.clear()
         self._updates = []
         close = getattr(self.channel, "close", None)
         if close is not None:
-            close(TOO_SLOW, "the client does not read its messages")
+            close(code, reason)
 
     def _write(self, message: bytes) -> None:
         write = getattr(self.channel, "write_message", None)

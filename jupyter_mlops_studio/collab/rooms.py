@@ -91,6 +91,8 @@ class RoleAwareRoomHandler(YDocWebSocketHandler):
         return services_of(self.settings).policy.can(principal, path, WRITE)
 
     async def on_message(self, message):
+        if getattr(self.ws_connection, "server_terminated", False):
+            return  # a connection the server closes (a refused session): nothing of it applies
         if (carries_update(message) or is_save_request(message)) and not self.may_write():
             self.log.debug("dropped an update from read-only %s", self.current_user.username)
             return

@@ -23,6 +23,7 @@ document's room keeps its content then as a version in the document history.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
@@ -147,6 +148,36 @@ class StudioYStore(SQLiteYStore):
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def stored(self) -> tuple[bytes, float] | None:
+        """The document as this store holds it, as one update, and the time of its newest
+        update; None when it holds nothing of it (a thread's work)."""
+        if not os.path.exists(self.db_path):
+            return None  # not created yet (and not created here: the store creates it)
+        try:
+            db = self._connect()
+        except sqlite3.Error:
+            return None
+        try:
+            rows = db.execute(
+                "SELECT yupdate, timestamp FROM yupdates WHERE path = ? ORDER BY timestamp, rowid",
+                (self.path,),
+            ).fetchall()
+            checkpoint = db.execute(
+                "SELECT checkpoint, timestamp FROM ycheckpoints WHERE path = ?", (self.path,)
+            ).fetchone()
+        except sqlite3.Error:  # a database not created yet
+            return None
+        finally:
+            db.close()
+        if checkpoint is not None:
+            rows.insert(0, checkpoint)
+        if not rows:
+            return None
+        doc = Doc()
+        for update, _ in rows:
+            doc.apply_update(self._decompress(update) if self._decompress else update)
+        return doc.get_update(), max(timestamp for _, timestamp in rows)
 
     async def stop(self) -> None:
         await self.flush()

@@ -178,6 +178,9 @@ describe('history text', () => {
   it('says why a version was kept', () => {
     expect(reasonText('out-of-band')).toBe('Kept before a change on disk');
     expect(reasonText('before-restore')).toBe('Kept before a restore');
+    expect(reasonText('before-recovery')).toBe(
+      'Kept before unsaved edits were recovered'
+    );
     expect(reasonText('saved')).toBe('Saved');
     expect(reasonText('checkpoint')).toBe('Checkpoint');
     expect(reasonText('something-new')).toBe('something-new');

@@ -25,12 +25,13 @@ import {
 
 /** Why the server kept a version. */
 export type VersionReason =
-  'out-of-band' | 'before-restore' | 'saved' | 'checkpoint';
+  'out-of-band' | 'before-restore' | 'before-recovery' | 'saved' | 'checkpoint';
 
 /** The reasons this client knows (others are shown as they come). */
 export const VERSION_REASONS: ReadonlyArray<VersionReason> = [
   'out-of-band',
   'before-restore',
+  'before-recovery',
   'saved',
   'checkpoint'
 ];
@@ -217,6 +218,8 @@ export function reasonText(reason: string): string {
       return 'Kept before a change on disk';
     case 'before-restore':
       return 'Kept before a restore';
+    case 'before-recovery':
+      return 'Kept before unsaved edits were recovered';
     case 'saved':
       return 'Saved';
     case 'checkpoint':
