@@ -926,11 +926,27 @@ async def open_room_and_rss(server: Server, tokens: list[str], n: int) -> tuple[
     }
 
 
+@contextlib.asynccontextmanager
+async def measured(server: Server, out: dict, logs: list, args):
+    """One measure on its own server: an error is recorded in ``out`` (the run goes on), and
+    the server is killed and its log kept whatever happened."""
+    try:
+        yield
+    except Exception as e:
+        out["error"] = f"{e!r}"
+        out["traceback"] = traceback.format_exc()[-2000:]
+        log(f"{server.label}: ERROR {e!r}")
+    finally:
+        server.kill_now()
+        logs.append({"server": server.label, **server.log_problems()})
+        keep_log(server, args)
+
+
 async def sigterm_run(kind: str, n: int, args, tmp: Path, cpus, logs: list) -> dict:
     server = Server(kind, tmp / f"{kind}-n{n}-term", f"{kind} n={n} (SIGTERM run)", cpus)
     server.workdir.mkdir()
     out: dict = {}
-    try:
+    async with measured(server, out, logs, args):
         server.start()
         out["loadavg_at_start"] = os.getloadavg()
         out["server_start_s"] = server.start_seconds
@@ -971,14 +987,6 @@ async def sigterm_run(kind: str, n: int, args, tmp: Path, cpus, logs: list) -> d
             f"{server.label}: {st['acknowledged_in_store']}/{st['acknowledged']} acknowledged"
             f" edits in the store after SIGTERM"
         )
-    except Exception as e:
-        out["error"] = f"{e!r}"
-        out["traceback"] = traceback.format_exc()[-2000:]
-        log(f"{server.label}: ERROR {e!r}")
-    finally:
-        server.kill_now()
-        logs.append({"server": server.label, **server.log_problems()})
-        keep_log(server, args)
     return out
 
 
@@ -986,7 +994,7 @@ async def sigkill_run(kind: str, n: int, args, tmp: Path, cpus, logs: list) -> d
     server = Server(kind, tmp / f"{kind}-n{n}-kill", f"{kind} n={n} (SIGKILL run)", cpus)
     server.workdir.mkdir()
     out: dict = {}
-    try:
+    async with measured(server, out, logs, args):
         server.start()
         tokens, _ = await prepare(server, n)
         write_notebook(server, BENCH_PATH, nbformat.writes(bench_notebook(n)))
@@ -1002,14 +1010,6 @@ async def sigkill_run(kind: str, n: int, args, tmp: Path, cpus, logs: list) -> d
             f"{server.label}: {result['acknowledged_in_store']}/{result['acknowledged']}"
             f" acknowledged edits in the store after SIGKILL"
         )
-    except Exception as e:
-        out["error"] = f"{e!r}"
-        out["traceback"] = traceback.format_exc()[-2000:]
-        log(f"{server.label}: ERROR {e!r}")
-    finally:
-        server.kill_now()
-        logs.append({"server": server.label, **server.log_problems()})
-        keep_log(server, args)
     return out
 
 
@@ -1017,7 +1017,7 @@ async def big_notebook_run(kind: str, args, tmp: Path, cpus, logs: list) -> dict
     server = Server(kind, tmp / f"{kind}-big", f"{kind} big notebook", cpus)
     server.workdir.mkdir()
     out: dict = {}
-    try:
+    async with measured(server, out, logs, args):
         server.start()
         tokens, _ = await prepare(server, 2)
         text, cells = big_notebook(args.big_cells, args.big_bytes)
@@ -1053,14 +1053,6 @@ async def big_notebook_run(kind: str, args, tmp: Path, cpus, logs: list) -> dict
         )
         log(f"{server.label}: first {t_first['total_s']:.2f} s, second {t_second['total_s']:.2f} s")
         out["sigterm_with_clients_closed"] = await server.stop(signal.SIGTERM, args.term_wait)
-    except Exception as e:
-        out["error"] = f"{e!r}"
-        out["traceback"] = traceback.format_exc()[-2000:]
-        log(f"{server.label}: ERROR {e!r}")
-    finally:
-        server.kill_now()
-        logs.append({"server": server.label, **server.log_problems()})
-        keep_log(server, args)
     return out
 
 
