@@ -14,35 +14,11 @@
 const { test, expect } = require('@playwright/test');
 const path = require('path');
 
-const { API, call, post, signIn, waitForLab } = require('./helpers');
+const { API, call, notebook, post, signIn, waitForLab } = require('./helpers');
 
 const shots = path.join(__dirname, '..', 'screenshots');
 const RUN = Date.now().toString(36);
 const ADMIN_TOKEN = 'ui-tests-admin-token';
-
-/** A one-cell notebook, as the contents API takes it. */
-function notebook(source) {
-  return {
-    type: 'notebook',
-    format: 'json',
-    content: {
-      cells: [
-        {
-          cell_type: 'code',
-          source,
-          metadata: {},
-          outputs: [],
-          execution_count: null
-        }
-      ],
-      metadata: {
-        kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' }
-      },
-      nbformat: 4,
-      nbformat_minor: 5
-    }
-  };
-}
 
 /** A shared space of alice's with members (`{username: role}`) and a one-cell notebook. */
 async function sharedNotebook(alice, space, file, source, members) {

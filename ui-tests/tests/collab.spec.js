@@ -4,36 +4,12 @@
 const { test, expect } = require('@playwright/test');
 const path = require('path');
 
-const { API, call, post, signIn, waitForLab } = require('./helpers');
+const { API, call, notebook, post, signIn, waitForLab } = require('./helpers');
 
 const shots = path.join(__dirname, '..', 'screenshots');
 const SPACE = 'team-collab';
 const NOTEBOOK = `spaces/${SPACE}/shared.ipynb`;
 const SOURCE = "print('hello from alice')";
-
-/** A one-cell notebook, as the contents API takes it. */
-function notebook(source) {
-  return {
-    type: 'notebook',
-    format: 'json',
-    content: {
-      cells: [
-        {
-          cell_type: 'code',
-          source,
-          metadata: {},
-          outputs: [],
-          execution_count: null
-        }
-      ],
-      metadata: {
-        kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' }
-      },
-      nbformat: 4,
-      nbformat_minor: 5
-    }
-  };
-}
 
 test('a viewer opens a shared notebook read-only until made an editor', async ({ browser }) => {
   // alice: a shared space, bob a viewer of it, a notebook with one cell

@@ -111,9 +111,34 @@ async function runFirstCell(page, source) {
   return cell;
 }
 
+/** A one-cell notebook, as the contents API takes it. */
+function notebook(source) {
+  return {
+    type: 'notebook',
+    format: 'json',
+    content: {
+      cells: [
+        {
+          cell_type: 'code',
+          source,
+          metadata: {},
+          outputs: [],
+          execution_count: null
+        }
+      ],
+      metadata: {
+        kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' }
+      },
+      nbformat: 4,
+      nbformat_minor: 5
+    }
+  };
+}
+
 module.exports = {
   API,
   call,
+  notebook,
   kernelAnswered,
   openNotebookInSpace,
   openStudio,
