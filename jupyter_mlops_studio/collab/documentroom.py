@@ -5,11 +5,12 @@ writes it to the store as another, so under load its backlog grows without bound
 lags what clients have seen. This room collects the document's updates as they are applied and
 sends them in batches: it takes everything that arrived, merges it into one update, writes that
 to the store first, and only then sends it to every client, so an update any client has received
-is in the store (a SIGKILL loses at most the batch being written, which nobody has seen). While
-the store write runs, the next batch gathers: the busier the room, the fewer and larger the
-batches. A client whose socket is not draining gets nothing more written to it; its updates
-wait, merged into one, until its last write has gone out (backpressure without dropping an
-edit, and with bounded memory: a merged update is never larger than the document's history).
+is in the store (a SIGKILL loses at most the batch being written, which nobody has seen). Two
+broadcasts are at least ``batch_interval_per_client`` per client apart, and what arrives
+meanwhile forms the next batch: the busier the room, the fewer and larger the messages. A client
+whose socket is not draining gets nothing more written to it (``outbox.py``); its updates wait,
+merged into one, until its last write has gone out (backpressure without dropping an edit, and
+with bounded memory: a merged update is never larger than the document's history).
 
 **Out-of-band changes.**
 A change on disk reaches a room two ways: the file watcher notices it
@@ -38,12 +39,11 @@ from pycrdt import (
     create_sync_message,
     handle_sync_message,
     is_awareness_disconnect_message,
-    merge_updates,
     read_message,
 )
 
 from .history import DocumentHistory
-from .outbox import ClientOutbox
+from .outbox import ClientOutbox, merge_all
 from .ystore import StudioYStore
 
 NOTICE_KEY = "studioOutOfBand"
@@ -155,9 +155,7 @@ class StudioDocumentRoom(DocumentRoom):
     def _take_collected(self) -> bytes | None:
         updates, self._collected = self._collected, []
         self._collected_event.clear()
-        if not updates:
-            return None
-        return updates[0] if len(updates) == 1 else merge_updates(*updates)
+        return merge_all(updates) if updates else None
 
     async def _broadcast_updates(self) -> None:
         if self.ystore is not None:
@@ -251,9 +249,6 @@ class StudioDocumentRoom(DocumentRoom):
             self.log.exception("Could not keep the room content of %s", self._file.path)
             return None
 
-    async def keep_before_overwrite(self) -> dict[str, Any] | None:
-        return await self.keep_version("out-of-band")
-
     async def keep_checkpoint(self) -> None:
         await self.keep_version("checkpoint")
 
@@ -278,7 +273,7 @@ class StudioDocumentRoom(DocumentRoom):
             await saving
 
     async def _on_outofband_change(self) -> None:
-        kept = await self.keep_before_overwrite()
+        kept = await self.keep_version("out-of-band")
         await super()._on_outofband_change()
         await self.announce(kept)
 
@@ -296,7 +291,7 @@ class _KeepingLoader:
         try:
             return await self._loader.maybe_save_content(model)
         except OutOfBandChanges:
-            await self._room.announce(await self._room.keep_before_overwrite())
+            await self._room.announce(await self._room.keep_version("out-of-band"))
             raise
 
 

@@ -39,12 +39,12 @@ class HistoryHandler(_DocumentHandler):
     @studio_action("collab:history")
     async def post(self):
         """Keep the document as it is now as a version, labelled by its author (editors)."""
+        path, file_id = self.document(WRITE)
         body = self.json_body(required=False)
         body = {} if body is None else v.require_dict(body)
         v.reject_unknown(body, {"label"})
         label = body.get("label")
         label = None if label is None else v.string(label, "label", 200)
-        path, file_id = self.document(WRITE)
         user = self.principal.username
         history = self.services.history
         entry = await save_version(self.application, history, path, file_id, user, label)

@@ -108,9 +108,13 @@ class ClientOutbox:
             message = self._queue.popleft()
             if message is None:  # the kept updates, merged, where the first of them came
                 updates, self._updates = self._updates, []
-                update = updates[0] if len(updates) == 1 else merge_updates(*updates)
-                message = create_update_message(update)
+                message = create_update_message(merge_all(updates))
             self._write(message)
+
+
+def merge_all(updates: list[bytes]) -> bytes:
+    """Y updates merged into one (a single update as it is)."""
+    return updates[0] if len(updates) == 1 else merge_updates(*updates)
 
 
 def _outcome(done: asyncio.Future) -> bool:

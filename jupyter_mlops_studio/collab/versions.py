@@ -7,6 +7,7 @@ store keeps it, the room saves it to the file). With no room open, the file is r
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from jupyter_server.utils import ensure_async
@@ -28,22 +29,25 @@ async def save_version(
     application: Any, history: DocumentHistory, path: str, file_id: str, user: str, label=None
 ) -> dict:
     content = await current_content(application, path)
-    return history.add(file_id, path, content, "saved", user, label)
+    return await asyncio.to_thread(history.add, file_id, path, content, "saved", user, label)
 
 
 async def restore_version(
     application: Any, history: DocumentHistory, path: str, file_id: str, version: Any, user: str
 ) -> dict:
     """Make version ``version`` the document's content; what it replaces is kept first."""
-    kept = history.get(file_id, version)
+    kept = await asyncio.to_thread(history.get, file_id, version)
     room = live_room(application, path)
     if room is not None and hasattr(room, "replace_content"):
-        history.add(file_id, path, await room._document.aget(), "before-restore", user)
+        replaced = await room._document.aget()
+        await asyncio.to_thread(history.add, file_id, path, replaced, "before-restore", user)
         await room.replace_content(kept["content"])
     else:
         contents = application.settings["contents_manager"]
         current = await ensure_async(contents.get(path, content=True))
-        history.add(file_id, path, current["content"], "before-restore", user)
+        await asyncio.to_thread(
+            history.add, file_id, path, current["content"], "before-restore", user
+        )
         model = {"type": current["type"], "format": current["format"], "content": kept["content"]}
         await ensure_async(contents.save(model, path))
     return {"path": path, "restored": kept["version"]}

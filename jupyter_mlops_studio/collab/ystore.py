@@ -82,12 +82,22 @@ class StudioYStore(SQLiteYStore):
         db.execute("PRAGMA synchronous=NORMAL")
         return db
 
+    def _encode(self, update: bytes) -> bytes:
+        return self._compress(update) if self._compress else update
+
+    def _merged(self, blobs) -> bytes:
+        """Stored updates (as stored: compressed or not) merged into one update."""
+        doc = Doc()
+        for blob in blobs:
+            doc.apply_update(self._decompress(blob) if self._decompress else blob)
+        return doc.get_update()
+
     def _append(self, data: bytes, metadata: bytes) -> bool:
         """Store one update; True when the document has more rows than ``max_updates``."""
         db = self._connection()
-        blob = self._compress(data) if self._compress else data
         db.execute(
-            "INSERT INTO yupdates VALUES (?, ?, ?, ?)", (self.path, blob, metadata, time.time())
+            "INSERT INTO yupdates VALUES (?, ?, ?, ?)",
+            (self.path, self._encode(data), metadata, time.time()),
         )
         if self.max_updates <= 0:
             return False
@@ -104,13 +114,16 @@ class StudioYStore(SQLiteYStore):
         try:
             db = await asyncio.to_thread(self._connect)
             try:
-                merged = await asyncio.to_thread(self._merge, db)
+                rows = await asyncio.to_thread(self._rows, db)
+                merged = await asyncio.to_thread(self._merged, [row[1] for row in rows])
+                last = max(row[0] for row in rows)
+                _, _, metadata, newest = rows[-1]
                 async with self.lock:  # no append while the rows are replaced
-                    await asyncio.to_thread(self._replace, db, *merged)
+                    await asyncio.to_thread(self._replace, db, last, merged, metadata, newest)
             finally:
                 db.close()
-            self._stored -= merged[-1] - 1
-            self.log.debug("Compacted %d updates of %s into one", merged[-1], self.path)
+            self._stored -= len(rows) - 1
+            self.log.debug("Compacted %d updates of %s into one", len(rows), self.path)
             if self.on_compact is not None:
                 await self.on_compact()
         except Exception:
@@ -118,23 +131,16 @@ class StudioYStore(SQLiteYStore):
         finally:
             self._compacting = None
 
-    def _merge(self, db: sqlite3.Connection) -> tuple[int, bytes, bytes, float, int]:
-        rows = db.execute(
+    def _rows(self, db: sqlite3.Connection) -> list[tuple[int, bytes, bytes, float]]:
+        """(rowid, update, metadata, timestamp) of the document's rows, oldest first."""
+        return db.execute(
             "SELECT rowid, yupdate, metadata, timestamp FROM yupdates WHERE path = ? "
             "ORDER BY timestamp, rowid",
             (self.path,),
         ).fetchall()
-        doc = Doc()
-        for _, update, _, _ in rows:
-            doc.apply_update(self._decompress(update) if self._decompress else update)
-        merged = doc.get_update()
-        last = max(rowid for rowid, _, _, _ in rows)
-        _, _, metadata, newest = rows[-1]
-        return last, merged, metadata, newest, len(rows)
 
-    def _replace(
-        self, db, last: int, merged: bytes, metadata: bytes, newest: float, n: int
-    ) -> None:
+    def _replace(self, db, last: int, merged: bytes, metadata: bytes, newest: float) -> None:
+        """Replace the document's rows up to rowid ``last`` by their merged update."""
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("DELETE FROM yupdates WHERE path = ? AND rowid <= ?", (self.path, last))
@@ -142,7 +148,7 @@ class StudioYStore(SQLiteYStore):
             db.execute("DELETE FROM ycheckpoints WHERE path = ?", (self.path,))
             db.execute(
                 "INSERT INTO yupdates VALUES (?, ?, ?, ?)",
-                (self.path, self._compress(merged) if self._compress else merged, metadata, newest),
+                (self.path, self._encode(merged), metadata, newest),
             )
             db.execute("COMMIT")
         except BaseException:
@@ -159,10 +165,7 @@ class StudioYStore(SQLiteYStore):
         except sqlite3.Error:
             return None
         try:
-            rows = db.execute(
-                "SELECT yupdate, timestamp FROM yupdates WHERE path = ? ORDER BY timestamp, rowid",
-                (self.path,),
-            ).fetchall()
+            rows = [(update, timestamp) for _, update, _, timestamp in self._rows(db)]
             checkpoint = db.execute(
                 "SELECT checkpoint, timestamp FROM ycheckpoints WHERE path = ?", (self.path,)
             ).fetchone()
@@ -174,10 +177,7 @@ class StudioYStore(SQLiteYStore):
             rows.insert(0, checkpoint)
         if not rows:
             return None
-        doc = Doc()
-        for update, _ in rows:
-            doc.apply_update(self._decompress(update) if self._decompress else update)
-        return doc.get_update(), max(timestamp for _, timestamp in rows)
+        return self._merged(blob for blob, _ in rows), max(timestamp for _, timestamp in rows)
 
     async def stop(self) -> None:
         await self.flush()

@@ -110,6 +110,10 @@ _INSERT_TAG = insert(VersionTagRow.__table__)
 _INSERT_AUDIT = insert(AuditRow.__table__)
 
 
+def _no_group(name: Any) -> NotFound:
+    return NotFound(f"no model group {name!r}", reason="no-such-group")
+
+
 def _group_ref(name: Any) -> None:
     """A group reference that cannot name a group is unknown (404), never a query."""
     if not isinstance(name, str) or not rv.GROUP_NAME.match(name) or len(name) > 63:
@@ -313,7 +317,7 @@ class RegistryService:
         else:
             row = s.connection().execute(statement, {"name": name}).one_or_none()
         if row is None:
-            raise NotFound(f"no model group {name!r}", reason="no-such-group")
+            raise _no_group(name)
         return row
 
     @staticmethod
@@ -559,7 +563,7 @@ class RegistryService:
         with self.db.transaction(write=True) as conn:
             row = conn.execute(_CLAIM_VERSION, {"group_name": group, "now": now}).one_or_none()
             if row is None:
-                raise NotFound(f"no model group {group!r}", reason="no-such-group")
+                raise _no_group(group)
             self._may_write_group(conn, principal, row)
             relative = any(r["kind"] != "threshold" for r in row.rules)
             approved = self._approved_metrics(conn, row) if relative else None
