@@ -9,10 +9,19 @@ import sys
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
-from jupyter_mlops_studio.core.db import SCHEMA_REVISION, Database, SchemaMismatch, head_revision
+from jupyter_mlops_studio.core.db import (
+    SCHEMA_REVISION,
+    Database,
+    Direct,
+    SchemaMismatch,
+    head_revision,
+    utcnow,
+)
+from jupyter_mlops_studio.core.errors import Conflict
 from jupyter_mlops_studio.core.schema import metadata
+from jupyter_mlops_studio.registry.models import WebhookRow
 
 
 def test_schema_revision_constant_is_the_migration_head():
@@ -108,3 +117,36 @@ def test_migrations_build_exactly_the_tables_of_the_models(studio_db_url):
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     db.dispose()
     assert diff == []
+
+
+def test_direct_statements_store_and_read_values_as_core_does(studio_db_url):
+    """The registration path's driver-level statements: JSON, times and booleans go through
+    the columns' own processors, and a constraint violation is a Conflict that keeps nothing."""
+    db = Database(studio_db_url)
+    db.ensure_schema()
+    table = WebhookRow.__table__
+    columns = ["url", "secret", "events", "group_name", "active", "created_by", "created_at"]
+    insert = Direct.insert(table, columns, returning=["id", "events", "created_at", "active"])
+    now = utcnow()
+    with db.transaction(write=True) as conn:
+        ((hook_id, events, created, active),) = insert.rows(
+            conn, "http://127.0.0.1/h", "s", ["version_created"], None, True, "ada", now
+        )
+        Direct.insert(table, columns).many(
+            conn, [(f"http://127.0.0.1/{i}", "s", [], "g", False, "bob", now) for i in range(3)]
+        )
+    assert (events, created, active) == (["version_created"], now, True)
+    with db.transaction() as conn:
+        rows = conn.execute(select(table).order_by(table.c.id)).all()
+    assert [(r.url, r.events, r.group_name, r.active, r.created_at) for r in rows] == [
+        ("http://127.0.0.1/h", ["version_created"], None, True, now),
+        *[(f"http://127.0.0.1/{i}", [], "g", False, now) for i in range(3)],
+    ]
+    with pytest.raises(Conflict), db.transaction(write=True) as conn:
+        Direct.insert(table, ["url", "secret", "created_by"]).rows(conn, "http://a", "s", "c")
+        Direct.insert(table, ["id", *columns]).rows(
+            conn, hook_id, "http://b", "s", [], None, True, "c", now
+        )
+    with db.transaction() as conn:
+        assert conn.execute(select(func.count()).select_from(table)).scalar() == 4
+    db.dispose()

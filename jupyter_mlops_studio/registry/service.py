@@ -12,12 +12,13 @@ import datetime as dt
 import hashlib
 import operator
 import secrets
+from collections import namedtuple
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, desc, insert, select, update
+from sqlalchemy import and_, bindparam, delete, desc, select, update
 
 from ..core import validation as v
-from ..core.db import utcnow
+from ..core.db import Direct, utcnow
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, StudioError
 from ..core.models import UserRow
 from ..core.permissions import Principal, check
@@ -89,25 +90,32 @@ _GROUPS = GroupRow.__table__
 _GROUP_BY_NAME = select(_GROUPS).where(
     _GROUPS.c.name == bindparam("name"), _GROUPS.c.deleted_at.is_(None)
 )
-#: the live group of that name, its next version number taken (in the registration's
-#: transaction: a refused registration rolls the number back)
-_CLAIM_VERSION = (
-    update(_GROUPS)
-    .where(_GROUPS.c.name == bindparam("group_name"), _GROUPS.c.deleted_at.is_(None))
-    .values(next_version=_GROUPS.c.next_version + 1, updated_at=bindparam("now"))
-    .returning(*_GROUPS.c)
-)
 _VERSIONS = VersionRow.__table__
 _DOCS = VersionDocRow.__table__
 _ALIASES = AliasRow.__table__
-_INSERT_VERSION = insert(_VERSIONS).returning(_VERSIONS.c.id)
-_INSERT_DOC = insert(_DOCS)
 _UPDATE_DOC = (
     update(_DOCS).where(_DOCS.c.version_id == bindparam("vid")).values(doc=bindparam("new_doc"))
 )
-_INSERT_METRIC = insert(VersionMetricRow.__table__)
-_INSERT_TAG = insert(VersionTagRow.__table__)
-_INSERT_AUDIT = insert(AuditRow.__table__)
+#: what a registration reads of its group
+_Claimed = namedtuple("_Claimed", "id name space_id rules initial_status gate_failure next_version")
+#: the live group of that name, its next version number taken (in the registration's
+#: transaction: a refused registration rolls the number back). Registration is the hot write
+#: path: its statements run on the driver's cursor (``Direct``).
+_CLAIM_VERSION = Direct(
+    "UPDATE registry_groups SET next_version = next_version + 1, updated_at = {} "
+    f"WHERE name = {{}} AND deleted_at IS NULL RETURNING {', '.join(_Claimed._fields)}",
+    [_GROUPS.c.updated_at, _GROUPS.c.name],
+    [_GROUPS.c[name] for name in _Claimed._fields],
+)
+_VERSION_COLUMNS = tuple(c.name for c in _VERSIONS.c if c.name != "id")
+_VERSION_VALUES = operator.itemgetter(*_VERSION_COLUMNS)
+_INSERT_VERSION = Direct.insert(_VERSIONS, _VERSION_COLUMNS, returning=["id"])
+_INSERT_DOC = Direct.insert(_DOCS, ["version_id", "doc"])
+_INSERT_METRICS = Direct.insert(VersionMetricRow.__table__, ["version_id", "name", "value"])
+_INSERT_TAGS = Direct.insert(VersionTagRow.__table__, ["version_id", "key", "value"])
+_INSERT_AUDIT = Direct.insert(
+    AuditRow.__table__, ["version_id", "actor", "at", "kind", "from_status", "to_status", "comment"]
+)
 
 
 def _no_group(name: Any) -> NotFound:
@@ -561,9 +569,10 @@ class RegistryService:
         now = utcnow()
         _group_ref(group)
         with self.db.transaction(write=True) as conn:
-            row = conn.execute(_CLAIM_VERSION, {"group_name": group, "now": now}).one_or_none()
-            if row is None:
+            claimed = _CLAIM_VERSION.rows(conn, now, group)
+            if not claimed:
                 raise _no_group(group)
+            row = _Claimed(*claimed[0])
             self._may_write_group(conn, principal, row)
             relative = any(r["kind"] != "threshold" for r in row.rules)
             approved = self._approved_metrics(conn, row) if relative else None
@@ -591,41 +600,20 @@ class RegistryService:
                 "updated_at": now,
                 **fields,
             }
-            vid = conn.execute(_INSERT_VERSION, values).scalar_one()
+            ((vid,),) = _INSERT_VERSION.rows(conn, *_VERSION_VALUES(values))
             doc = _version_doc(_FIELDS_OF_DICT(values), row.name)
-            conn.execute(_INSERT_DOC, {"version_id": vid, "doc": doc})
+            _INSERT_DOC.rows(conn, vid, doc)
             if metrics:
-                conn.execute(
-                    _INSERT_METRIC,
-                    [{"version_id": vid, "name": k, "value": x} for k, x in metrics.items()],
-                )
+                _INSERT_METRICS.many(conn, [(vid, k, x) for k, x in metrics.items()])
             if fields["tags"]:
-                conn.execute(
-                    _INSERT_TAG,
-                    [{"version_id": vid, "key": k, "value": x} for k, x in fields["tags"].items()],
-                )
-            audit = [{"kind": "status", "from_status": None, "comment": comment or "registered"}]
+                _INSERT_TAGS.many(conn, [(vid, k, x) for k, x in fields["tags"].items()])
+            audit = [("status", comment or "registered")]
             if failures and override:
                 gate_note = "; ".join(f["message"] for f in failures)
-                audit.append(
-                    {
-                        "kind": "override",
-                        "from_status": None,
-                        "comment": f"gate overridden: {gate_note}",
-                    }
-                )
-            conn.execute(
-                _INSERT_AUDIT,
-                [
-                    {
-                        **a,
-                        "version_id": vid,
-                        "actor": principal.username,
-                        "to_status": status,
-                        "at": now,
-                    }
-                    for a in audit
-                ],
+                audit.append(("override", f"gate overridden: {gate_note}"))
+            _INSERT_AUDIT.many(
+                conn,
+                [(vid, principal.username, now, kind, None, status, note) for kind, note in audit],
             )
             result = {**doc, "aliases": []}
         self._emit("version_created", result["group"], result)
