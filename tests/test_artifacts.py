@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -98,6 +99,34 @@ def test_put_accepts_a_binary_stream_and_empty_content(store):
     empty = store.put("data/empty", b"")
     assert empty.digest == sha(b"") and empty.size == 0
     assert store.get("data/empty") == b""
+
+
+def test_put_file_takes_a_staging_file_with_its_digest(store):
+    data = os.urandom(2 * 1024 * 1024 + 3)
+    with store.staging_file() as (path, f):
+        f.write(data)
+        info = store.put_file("data/staged", path, digest=sha(data), metadata={"kind": "x"})
+    assert not os.path.exists(path)  # moved into the store, or removed after the upload
+    assert (info.size, info.digest, dict(info.metadata)) == (len(data), sha(data), {"kind": "x"})
+    assert store.get("data/staged") == data
+    with store.staging_file() as (path, f):
+        f.write(b"v2")
+        store.put_file("data/staged", path)  # no digest: hashed here
+    assert store.get("data/staged") == b"v2" and len(store.list_versions("data/staged")) == 2
+    with store.staging_file() as (path, f):
+        with pytest.raises(ValueError, match="digest"):
+            store.put_file("data/other", path, digest="md5:x")
+        with pytest.raises(InvalidArtifactKey):
+            store.put_file("../x", path, digest=sha(b""))
+    assert not os.path.exists(path) and not store.exists("data/other")
+
+
+def test_put_file_of_another_file_copies_it(store, tmp_path):
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(b"kept")
+    info = store.put_file("data/copied", str(outside), digest=sha(b"kept"))
+    assert outside.read_bytes() == b"kept" and store.get("data/copied") == b"kept"
+    assert info.digest == sha(b"kept")
 
 
 def test_overwrite_keeps_previous_version_readable(store):
@@ -366,6 +395,18 @@ def test_local_crash_mid_write_keeps_previous_content(local, monkeypatch, fail_o
     assert sorted(leftovers) == sorted(["=index.json", "=lock", v1.version_id])
     v2 = local.put("k", b"next")  # the store keeps working
     assert local.get("k") == b"next" and v2.version_id > v1.version_id
+
+
+def test_local_staging_files_left_by_a_crash_are_invisible_and_removed_when_stale(local):
+    local.put("k", b"ok")
+    staging = Path(local.root_dir, "objects", "=staging")
+    fresh, stale = staging / "=tmp-fresh", staging / "=tmp-stale"
+    fresh.write_bytes(b"being written")
+    stale.write_bytes(b"left by a crash")
+    os.utime(stale, (time.time() - 2 * 24 * 3600,) * 2)
+    assert [i.key for i in local.list()] == ["k"]
+    local.check()
+    assert fresh.exists() and not stale.exists()
 
 
 def test_local_stray_temp_file_is_invisible(local):

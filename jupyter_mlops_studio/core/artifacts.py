@@ -60,6 +60,7 @@ MAX_METADATA_SIZE = 1800
 """Largest user metadata, in bytes once percent-encoded (S3 allows 2 KiB with our digest)."""
 
 _CHUNK = 1024 * 1024
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}\Z")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _METADATA_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,127}$")
 _RESERVED_METADATA = frozenset({"sha256"})
@@ -238,6 +239,11 @@ def _digest_of(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def _check_digest(digest: object) -> None:
+    if not isinstance(digest, str) or not _DIGEST.match(digest):
+        raise ValueError(f"digest must be 'sha256:<64 hex digits>', not {digest!r}")
+
+
 def _utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
@@ -362,6 +368,41 @@ class ArtifactStore(LoggingConfigurable, metaclass=ConfigurableABCMeta):
         new version's info; the previous version, if any, stays readable by its version id.
         """
 
+    def put_file(
+        self,
+        key: str,
+        path: str,
+        *,
+        digest: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> ArtifactInfo:
+        """Store the file at ``path`` as a new version of ``key``, as :meth:`put` would.
+
+        A file of :meth:`staging_file` given with its ``digest`` (``"sha256:<hex>"`` of its
+        content, as the caller computed it while it could not change) is taken without reading
+        it again: the local store moves it into place, S3 uploads it. The digest is trusted: a
+        wrong one makes every full read fail with :class:`ArtifactCorrupted`. Without a digest,
+        or for any other file, the content is copied and hashed.
+        """
+        with open(path, "rb") as f:
+            return self.put(key, f, metadata=metadata)
+
+    def _staging_dir(self) -> str | None:
+        """Where :meth:`staging_file` creates files (None: the system's temporary directory)."""
+        return None
+
+    @contextlib.contextmanager
+    def staging_file(self) -> Iterator[tuple[str, BinaryIO]]:
+        """A new empty file ``(path, file open for reading and writing)`` for :meth:`put_file`,
+        placed where the backend takes it without a copy; removed at exit unless it was."""
+        fd, path = tempfile.mkstemp(dir=self._staging_dir(), prefix=_TMP_PREFIX)
+        try:
+            with os.fdopen(fd, "w+b", buffering=0) as f:
+                yield path, f  # type: ignore[misc]
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
     def get(self, key: str, version_id: str | None = None) -> bytes:
         """Return the whole content of the latest (or the given) version, digest-verified."""
         with self.open(key, version_id) as stream:
@@ -435,6 +476,7 @@ class ArtifactStore(LoggingConfigurable, metaclass=ConfigurableABCMeta):
 #   <segments...>/=versions/<id>    the content of each version (read-only, never modified)
 #   <segments...>/=lock             flock()ed by writers of this key
 #   <segments...>/=versions/=tmp-*  content being written (not in the index: invisible)
+#   =staging/=tmp-*                  staging files (put_file moves them into a =versions)
 #
 # A version entry is {"version_id", "size", "digest", "last_modified", "metadata"} or, for a
 # delete, {"version_id", "last_modified", "deleted": true}. The index is replaced atomically
@@ -444,6 +486,8 @@ _INDEX = "=index.json"
 _VERSIONS = "=versions"
 _LOCK = "=lock"
 _TMP_PREFIX = "=tmp-"
+_STAGING = "=staging"
+_STALE_STAGING_SECONDS = 24 * 3600
 _LOCAL_VERSION_ID = re.compile(r"^[0-9]{20}-[0-9a-f]{8}$")
 _MAX_NAME_BYTES = 255
 
@@ -497,8 +541,20 @@ class LocalArtifactStore(ArtifactStore):
         return objects
 
     def check(self) -> None:
-        """Create ``root_dir/objects`` if needed."""
-        self._objects_root(create=True)
+        """Create ``root_dir/objects`` if needed; remove staging files a crash left behind."""
+        staging = self._staging_dir()
+        now = time.time()
+        for entry in os.scandir(staging):
+            if entry.name.startswith(_TMP_PREFIX) and entry.is_file(follow_symlinks=False):
+                if now - entry.stat(follow_symlinks=False).st_mtime > _STALE_STAGING_SECONDS:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+
+    def _staging_dir(self) -> str:
+        path = os.path.join(self._objects_root(create=True), _STAGING)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path)
+        return path
 
     def _key_dir(self, key: str, *, create: bool) -> str:
         """The key's directory, refusing any symlink on the way; ArtifactNotFound if missing."""
@@ -512,8 +568,12 @@ class LocalArtifactStore(ArtifactStore):
             except FileNotFoundError:
                 if not create:
                     raise ArtifactNotFound(f"artifact {key!r} not found") from None
-                with contextlib.suppress(FileExistsError):
+                try:
                     os.mkdir(path)
+                except FileExistsError:
+                    pass
+                else:
+                    _fsync_dir(os.path.dirname(path))  # the new directory survives a crash
                 st = os.lstat(path)
             if stat.S_ISLNK(st.st_mode):
                 raise InvalidArtifactKey(
@@ -648,6 +708,7 @@ class LocalArtifactStore(ArtifactStore):
                 version_id, ns = self._new_version_id(index)
                 target = os.path.join(versions_dir, version_id)
                 os.replace(tmp, target)  # not visible yet: the index does not name it
+                _fsync_dir(versions_dir)
                 entry = {
                     "version_id": version_id,
                     "size": size,
@@ -675,6 +736,28 @@ class LocalArtifactStore(ArtifactStore):
         tmp, digest, size = self._write_temp(versions_dir, data)
         info = self._commit(
             key, key_dir, versions_dir, tmp, digest=digest, size=size, metadata=meta
+        )
+        self.log.debug("Stored artifact %s version %s (%d bytes)", key, info.version_id, size)
+        return info
+
+    def put_file(self, key, path, *, digest=None, metadata=None) -> ArtifactInfo:
+        staged = os.path.dirname(os.path.abspath(path)) == self._staging_dir()
+        if digest is None or not staged:
+            return super().put_file(key, path, digest=digest, metadata=metadata)
+        key = validate_key(key)
+        meta = validate_metadata(metadata)
+        _check_digest(digest)
+        key_dir = self._key_dir(key, create=True)
+        versions_dir = self._versions_dir(key, key_dir, create=True)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        try:
+            os.fchmod(fd, 0o444)
+            os.fsync(fd)
+            size = os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+        info = self._commit(
+            key, key_dir, versions_dir, path, digest=digest, size=size, metadata=meta
         )
         self.log.debug("Stored artifact %s version %s (%d bytes)", key, info.version_id, size)
         return info
@@ -1004,31 +1087,37 @@ class S3ArtifactStore(ArtifactStore):
     def put(self, key, data, *, metadata=None) -> ArtifactInfo:
         key = validate_key(key)
         meta = validate_metadata(metadata)
+        if isinstance(data, bytes | bytearray | memoryview):
+            body = bytes(data)
+            return self._upload(key, body, _digest_of(body), len(body), meta)
+        with tempfile.TemporaryFile() as spool:
+            digest, size = _copy_hashing(data, spool)
+            spool.seek(0)
+            return self._upload(key, spool, digest, size, meta)
+
+    def put_file(self, key, path, *, digest=None, metadata=None) -> ArtifactInfo:
+        if digest is None:
+            return super().put_file(key, path, metadata=metadata)
+        key = validate_key(key)
+        meta = validate_metadata(metadata)
+        _check_digest(digest)
+        with open(path, "rb") as body:
+            return self._upload(key, body, digest, os.fstat(body.fileno()).st_size, meta)
+
+    def _upload(
+        self, key: str, body: bytes | IO[bytes], digest: str, size: int, meta: dict[str, str]
+    ) -> ArtifactInfo:
+        """Upload ``body`` (its ``size`` bytes, whose ``digest`` is known) as a new version."""
         full = self._full_key(key)
         client = self._s3()
-        spool: IO[bytes] | None = None
-        try:
-            if isinstance(data, bytes | bytearray | memoryview):
-                body: bytes | IO[bytes] = bytes(data)
-                digest, size = _digest_of(body), len(body)
-            else:
-                spool = tempfile.TemporaryFile()
-                digest, size = _copy_hashing(data, spool)
-                spool.seek(0)
-                body = spool
-            s3_meta = {k: _encode_metadata_value(v) for k, v in meta.items()}
-            s3_meta["sha256"] = digest.removeprefix("sha256:")
-            if size > self.multipart_threshold:
-                if isinstance(body, bytes):
-                    body = io.BytesIO(body)
-                response = self._multipart_upload(client, full, body, size, s3_meta)
-            else:
-                response = client.put_object(
-                    Bucket=self.bucket, Key=full, Body=body, Metadata=s3_meta
-                )
-        finally:
-            if spool is not None:
-                spool.close()
+        s3_meta = {k: _encode_metadata_value(v) for k, v in meta.items()}
+        s3_meta["sha256"] = digest.removeprefix("sha256:")
+        if size > self.multipart_threshold:
+            if isinstance(body, bytes):
+                body = io.BytesIO(body)
+            response = self._multipart_upload(client, full, body, size, s3_meta)
+        else:
+            response = client.put_object(Bucket=self.bucket, Key=full, Body=body, Metadata=s3_meta)
         version_id = self._version_of(response, key)
         self.log.debug("Stored artifact %s version %s (%d bytes)", key, version_id, size)
         return self._info_from_head(key, self._head(key, version_id), True)
