@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import subprocess
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -344,3 +346,38 @@ async def test_bad_snapshots_and_links_change_nothing(api, services, jp_root_dir
     big = await api(alice, "POST", "/snapshots", {"path": NB, "description": "x" * 2_000_000})
     assert big.status == 413
     assert json.loads((await api(alice, "GET", "/snapshots")).body)["items"][0]["id"] == snap["id"]
+
+
+async def test_snapshot_with_outputs_stores_the_file_as_it_is_when_proven_valid(
+    api, services, jp_root_dir, make_user
+):
+    team = await make_team(api, make_user, jp_root_dir)
+    alice = team["alice"]
+    raw = (jp_root_dir / NB).read_bytes()
+    snap = (await api(alice, "POST", "/snapshots", {"path": NB, "include_outputs": True})).json
+    assert snap["digest"] == f"sha256:{hashlib.sha256(raw).hexdigest()}"
+    assert services.artifacts.get(stored_snapshots(services)[0]) == raw
+    assert (snap["size"], snap["cells"], snap["kernelspec"]["name"]) == (len(raw), 2, "python3")
+
+    # nbformat 4.3 is not proven by the fast validator: nbformat validates, its form is stored
+    old = json.loads(raw)
+    old["nbformat_minor"] = 3
+    for cell in old["cells"]:
+        del cell["id"]
+    (jp_root_dir / "spaces/team/old.ipynb").write_text(json.dumps(old))
+    body = {"path": "spaces/team/old.ipynb", "include_outputs": True}
+    r = await api(alice, "POST", "/snapshots", body)
+    assert r.status == 201, r.body
+    stored = services.artifacts.get(f"snapshots/sha256/{r.json['digest'][7:]}.ipynb")
+    assert json.loads(stored) == old
+
+    # invalid: nbformat's message, nothing stored, no staging file left
+    old["cells"][1]["outputs"][0]["text"] = 5
+    (jp_root_dir / "spaces/team/bad.ipynb").write_text(json.dumps(old))
+    body = {"path": "spaces/team/bad.ipynb", "include_outputs": True}
+    r = await api(alice, "POST", "/snapshots", body)
+    assert (r.status, r.json["reason"]) == (400, "invalid-notebook")
+    assert r.json["message"].startswith("not a valid notebook: 5 is not valid")
+    assert len(stored_snapshots(services)) == 2
+    staging = Path(services.artifacts.root_dir, "objects", "=staging")
+    assert list(staging.iterdir()) == []

@@ -33,6 +33,7 @@ module never accepts what ``nbformat.validate`` rejects.
 
 # no ``from __future__ import annotations``: msgspec reads the annotations as objects
 import dataclasses
+import gc
 import re
 from typing import Annotated, Any, Literal
 
@@ -54,15 +55,17 @@ Object = dict[str, Any]
 Mimebundle = dict[str, Raw]
 
 
+# Structs hold decoded JSON, never a cycle: gc=False keeps them out of the collector's way.
+
 # -- metadata (additional keys allowed: decoded as objects, then converted to these) -----------
 
 
-class KernelSpec(Struct):
+class KernelSpec(Struct, gc=False):
     name: str
     display_name: str
 
 
-class LanguageInfo(Struct):
+class LanguageInfo(Struct, gc=False):
     name: str
     codemirror_mode: str | Object | UnsetType = UNSET
     file_extension: str | UnsetType = UNSET
@@ -70,7 +73,7 @@ class LanguageInfo(Struct):
     pygments_lexer: str | UnsetType = UNSET
 
 
-class NotebookMetadata(Struct):
+class NotebookMetadata(Struct, gc=False):
     kernelspec: KernelSpec | UnsetType = UNSET
     language_info: LanguageInfo | UnsetType = UNSET
     orig_nbformat: Annotated[int, Meta(ge=1, le=_MAX_INT)] | UnsetType = UNSET
@@ -78,7 +81,7 @@ class NotebookMetadata(Struct):
     authors: list[Any] | UnsetType = UNSET
 
 
-class _CellMetadata(Struct):
+class _CellMetadata(Struct, gc=False):
     name: Name | UnsetType = UNSET
     tags: list[Tag] | UnsetType = UNSET
     jupyter: Object | UnsetType = UNSET
@@ -104,7 +107,7 @@ class CodeCellMetadata(_CellMetadata):
 # sorted in files) to find the tag, then decode it again.
 
 
-class Output(Struct, forbid_unknown_fields=True):
+class Output(Struct, gc=False, forbid_unknown_fields=True):
     output_type: str
     data: Mimebundle | UnsetType = UNSET
     metadata: Object | UnsetType = UNSET
@@ -142,7 +145,7 @@ def _shape(o: Output) -> tuple[bool, ...]:
 # (a union tagged on nbformat_minor would make msgspec scan the whole notebook to find the tag).
 
 
-class _Cell(Struct, forbid_unknown_fields=True, tag_field="cell_type", kw_only=True):
+class _Cell(Struct, gc=False, forbid_unknown_fields=True, tag_field="cell_type", kw_only=True):
     id: CellId | UnsetType = UNSET
     metadata: Object
     source: Multiline
@@ -161,7 +164,7 @@ class CodeCell(_Cell, tag="code"):
     execution_count: Count | None
 
 
-class Notebook(Struct, forbid_unknown_fields=True):
+class Notebook(Struct, gc=False, forbid_unknown_fields=True):
     nbformat: Literal[4]
     nbformat_minor: Literal[4, 5]
     metadata: Object
@@ -227,6 +230,8 @@ def check(data: bytes | bytearray | memoryview) -> NotebookSummary | None:
 
     Nothing returned refers to ``data``: a memory map of it may be closed afterwards."""
     is_ascii = _is_ascii(data)
+    collecting = gc.isenabled()
+    gc.disable()  # a collection triggered by the many new objects would scan the whole heap
     try:
         nb = _DECODER.decode(data)
         metadata = msgspec.convert(nb.metadata, NotebookMetadata)
@@ -234,6 +239,9 @@ def check(data: bytes | bytearray | memoryview) -> NotebookSummary | None:
             return None
     except msgspec.DecodeError:  # ValidationError is one
         return None
+    finally:
+        if collecting:
+            gc.enable()
     ids = {cell.id for cell in nb.cells}
     if nb.nbformat_minor == 4 and ids - {UNSET}:
         return None  # 4.4 has no cell ids

@@ -9,13 +9,19 @@ domain's maximum; revocation is immediate, every open is recorded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
+import mmap
 import os
 import re
 import secrets
+import stat
 import subprocess
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +36,7 @@ from ..core.models import UserRow
 from ..core.permissions import Principal, check
 from ..core.policy import READ, WRITE
 from ..spaces.models import SpaceRow
+from . import nbschema
 from .models import LineageRow, LinkOpenRow, ShareLinkRow, SnapshotRow
 
 TOKEN_PREFIX = "mlsh_"
@@ -39,6 +46,8 @@ SNAPSHOT_FIELDS = {"path", "title", "description", "include_outputs"}
 LINK_FIELDS = {"audience", "users", "expires_in_days", "label"}
 MAX_AUDIENCE = 200
 GIT_TIMEOUT = 5.0
+# hashes and fsyncs a staged snapshot while the validator reads it (both release the GIL)
+_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="snapshot")
 
 
 def _iso(t: dt.datetime | None) -> str | None:
@@ -61,7 +70,11 @@ def strip_outputs(nb: dict) -> None:
 
 
 def read_notebook(raw: bytes) -> dict:
-    """A valid nbformat 4 notebook from JSON bytes (older formats converted), validated once."""
+    """A valid nbformat 4 notebook from JSON bytes (older formats converted), validated once:
+    by :func:`nbschema.check` when it proves the notebook valid, else by nbformat (whose message
+    a refusal carries)."""
+    if nbschema.check(raw) is not None:
+        return orjson.loads(raw)
     try:
         nb = orjson.loads(raw)
         if not isinstance(nb, dict):
@@ -75,6 +88,47 @@ def read_notebook(raw: bytes) -> dict:
             f"not a valid notebook: {message[:500]}", reason="invalid-notebook"
         ) from None
     return dict(nb)
+
+
+def stored_form(nb: dict, with_outputs: bool) -> bytes:
+    """The bytes a snapshot of ``nb`` stores: canonical JSON, outputs stripped unless kept."""
+    if not with_outputs:
+        strip_outputs(nb)
+    return orjson.dumps(nb, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+def _copy_at_most(src: int, dst: int, limit: int) -> int:
+    """Copy up to ``limit`` bytes between file descriptors, in the kernel when it can; return
+    how many were copied."""
+    copied = 0
+    try:
+        while copied < limit and (n := os.copy_file_range(src, dst, limit - copied)):
+            copied += n
+        return copied
+    except OSError as e:  # another file system, or no copy_file_range here
+        if copied or e.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise
+    while copied < limit and (chunk := os.read(src, min(limit - copied, 1 << 20))):
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(dst, view) :]
+        copied += len(chunk)
+    return copied
+
+
+@contextlib.contextmanager
+def _mapped(fd: int, size: int) -> Iterator[mmap.mmap | bytes]:
+    """The file's first ``size`` bytes, memory-mapped (read-only, pages loaded at once)."""
+    if size == 0:
+        yield b""
+        return
+    flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+    with mmap.mmap(fd, size, flags=flags, prot=mmap.PROT_READ) as view:
+        yield view
+
+
+def _sha256(data) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def git_state(path: Path, stop: Path) -> dict | None:
@@ -209,28 +263,16 @@ class SharingService:
                 "the domain does not allow outputs in snapshots", reason="outputs-not-allowed"
             )
         full = self.paths.root_dir / path
-        if live is None:
-            if not full.is_file():
-                raise InvalidInput(f"no notebook {path[:200]!r}", reason="invalid-path")
-            size = full.stat().st_size
-            if size > self.max_snapshot_size:
-                raise self._too_large(size)
-            raw = full.read_bytes()
-        else:
+        if live is not None:
             raw = orjson.dumps(live)
             if len(raw) > self.max_snapshot_size:
                 raise self._too_large(len(raw))
-        nb = read_notebook(raw)
-        if with_outputs and live is None:
-            data = raw  # the file exactly as it is: valid nbformat 4, nothing to rewrite
+            stored = self._store_notebook(read_notebook(raw), with_outputs)
+        elif with_outputs:
+            stored = self._store_file(full, path)
         else:
-            if not with_outputs:
-                strip_outputs(nb)
-            data = orjson.dumps(nb, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
-        digest = hashlib.sha256(data).hexdigest()
-        key = f"snapshots/sha256/{digest}.ipynb"
-        if not self.artifacts.exists(key):  # content-addressed: identical content stored once
-            self.artifacts.put(key, data, metadata={"kind": "snapshot"})
+            stored = self._store_notebook(read_notebook(self._read(full, path)), False)
+        key, digest, size, kernelspec, cells = stored
         git = git_state(full, self.paths.root_dir) if full.exists() else None
         with self.db.session(write=True) as s:
             space_id = s.scalar(
@@ -258,19 +300,79 @@ class SharingService:
                 author=principal.username,
                 space=space,
                 path=path,
-                kernelspec=dict(nb.get("metadata", {}).get("kernelspec", {})),
+                kernelspec=kernelspec,
                 git=git,
                 with_outputs=with_outputs,
                 from_live_document=live is not None,
                 content_key=key,
                 digest=f"sha256:{digest}",
-                size=len(data),
-                cells=len(nb["cells"]),
+                size=size,
+                cells=cells,
                 created_at=utcnow(),
             )
             s.add(row)
             s.flush()
             return self._snapshot_json(s, row)
+
+    def _read(self, full: Path, path: str) -> bytes:
+        if not full.is_file():
+            raise InvalidInput(f"no notebook {path[:200]!r}", reason="invalid-path")
+        size = full.stat().st_size
+        if size > self.max_snapshot_size:
+            raise self._too_large(size)
+        return full.read_bytes()
+
+    def _store_notebook(self, nb: dict, with_outputs: bool) -> tuple:
+        """Store a validated notebook in its stored form; (key, digest, size, kernelspec,
+        cells)."""
+        data = stored_form(nb, with_outputs)
+        digest = _sha256(data)
+        key = f"snapshots/sha256/{digest}.ipynb"
+        if not self.artifacts.exists(key):  # content-addressed: identical content stored once
+            self.artifacts.put(key, data, metadata={"kind": "snapshot"})
+        kernelspec = dict(nb.get("metadata", {}).get("kernelspec", {}))
+        return key, digest, len(data), kernelspec, len(nb["cells"])
+
+    def _store_file(self, full: Path, path: str) -> tuple:
+        """Store the notebook file as it is, outputs kept, in one pass over its bytes: a kernel
+        copy into the artifact store's staging file, then, over that private copy (what is
+        validated is what is stored, whatever happens to the file meanwhile), the validator
+        while threads hash it and fsync it; the store moves it into place. A notebook the fast
+        validator does not prove goes through nbformat and is stored in canonical form."""
+        try:
+            src = os.open(full, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            raise InvalidInput(f"no notebook {path[:200]!r}", reason="invalid-path") from None
+        with self.artifacts.staging_file() as (staged, f), contextlib.ExitStack() as waits:
+            try:
+                st = os.fstat(src)
+                if not stat.S_ISREG(st.st_mode):
+                    raise InvalidInput(f"no notebook {path[:200]!r}", reason="invalid-path")
+                if st.st_size > self.max_snapshot_size:
+                    raise self._too_large(st.st_size)
+                size = _copy_at_most(src, f.fileno(), self.max_snapshot_size + 1)
+            finally:
+                os.close(src)
+            if size > self.max_snapshot_size:
+                raise self._too_large(size)
+            fsynced = _BACKGROUND.submit(os.fsync, f.fileno())
+            waits.callback(fsynced.result)  # before the file closes, even on an error
+            with _mapped(f.fileno(), size) as view:
+                hashed = _BACKGROUND.submit(_sha256, view)
+                try:
+                    summary = nbschema.check(view)
+                    raw = None if summary is not None else bytes(view)
+                finally:
+                    digest = hashed.result()  # before the view is unmapped
+            if summary is None:
+                return self._store_notebook(read_notebook(raw), True)
+            key = f"snapshots/sha256/{digest}.ipynb"
+            if not self.artifacts.exists(key):  # content-addressed: identical content stored once
+                fsynced.result()
+                self.artifacts.put_file(
+                    key, staged, digest=f"sha256:{digest}", metadata={"kind": "snapshot"}
+                )
+        return key, digest, size, summary.kernelspec, summary.cells
 
     def _too_large(self, size: int) -> PayloadTooLarge:
         return PayloadTooLarge(
