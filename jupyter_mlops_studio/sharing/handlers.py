@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import urllib.parse
@@ -47,7 +48,9 @@ class SnapshotsHandler(_SharingHandler):
             # the check runs first: a room is never read for a path the user may not read
             path, _ = self.sharing.notebook_path(self.principal, body["path"])
             live = await live_notebook(self.application, path)
-        self.write_json(self.sharing.create_snapshot(self.principal, body, live), status=201)
+        # reading, validating, hashing and storing a notebook of up to 100 MB: off the loop
+        created = await asyncio.to_thread(self.sharing.create_snapshot, self.principal, body, live)
+        self.write_json(created, status=201)
 
 
 class SnapshotHandler(_SharingHandler):
@@ -59,14 +62,16 @@ class SnapshotHandler(_SharingHandler):
 class SnapshotNotebookHandler(_SharingHandler):
     @studio_action("snapshots:read")
     async def get(self, snapshot):
-        self.write_notebook(*self.sharing.notebook(self.principal, snapshot))
+        self.write_notebook(
+            *await asyncio.to_thread(self.sharing.notebook, self.principal, snapshot)
+        )
 
 
 class SnapshotDiffHandler(_SharingHandler):
     @studio_action("snapshots:read")
     async def get(self, snapshot):
         other = self.get_query_argument("to", None)
-        self.write_json(self.sharing.diff(self.principal, snapshot, other))
+        self.write_json(await asyncio.to_thread(self.sharing.diff, self.principal, snapshot, other))
 
 
 class LinksHandler(_SharingHandler):
@@ -104,14 +109,15 @@ class LinkOpensHandler(_SharingHandler):
 class SharedHandler(_SharingHandler):
     @studio_action("snapshots:open")
     async def get(self, token):
-        self.write_notebook(*self.sharing.open_link(self.principal, token))
+        self.write_notebook(*await asyncio.to_thread(self.sharing.open_link, self.principal, token))
 
 
 class SharedCopyHandler(_SharingHandler):
     @studio_action("snapshots:open")
     async def post(self, token):
         body = self.json_body(required=False)
-        self.write_json(self.sharing.copy_from_link(self.principal, token, body), status=201)
+        copied = await asyncio.to_thread(self.sharing.copy_from_link, self.principal, token, body)
+        self.write_json(copied, status=201)
 
 
 PAGE = """<!doctype html>
