@@ -27,7 +27,7 @@ from typing import Any
 
 import nbformat
 import orjson
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from ..core import validation as v
 from ..core.db import utcnow
@@ -48,6 +48,30 @@ MAX_AUDIENCE = 200
 GIT_TIMEOUT = 5.0
 # hashes and fsyncs a staged snapshot while the validator reads it (both release the GIL)
 _BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="snapshot")
+
+# Prebuilt statements of creating a snapshot (a Core transaction, not an ORM session)
+_LINEAGES, _SNAPSHOTS = LineageRow.__table__, SnapshotRow.__table__
+_SNAPSHOT_COLUMNS = tuple(c.name for c in _SNAPSHOTS.c)
+_LIVE_SPACE_ID = select(SpaceRow.id).where(
+    SpaceRow.name == bindparam("space"), SpaceRow.deleted_at.is_(None)
+)
+#: the lineage of a notebook of a live space, its next version number taken
+_NEXT_IN_LINEAGE = (
+    update(_LINEAGES)
+    .where(
+        _LINEAGES.c.path == bindparam("notebook"),
+        _LINEAGES.c.space_id == _LIVE_SPACE_ID.scalar_subquery(),
+    )
+    .values(next_version=_LINEAGES.c.next_version + 1)
+    .returning(_LINEAGES.c.id, _LINEAGES.c.next_version)
+)
+_NEW_LINEAGE = insert(_LINEAGES).values(next_version=2).returning(_LINEAGES.c.id)
+_INSERT_SNAPSHOT = insert(_SNAPSHOTS)
+_LINEAGE_VERSIONS = (
+    select(_SNAPSHOTS.c.id, _SNAPSHOTS.c.version)
+    .where(_SNAPSHOTS.c.lineage_id == bindparam("lineage_id"))
+    .order_by(_SNAPSHOTS.c.version)
+)
 
 
 def _iso(t: dt.datetime | None) -> str | None:
@@ -274,45 +298,38 @@ class SharingService:
             stored = self._store_notebook(read_notebook(self._read(full, path)), False)
         key, digest, size, kernelspec, cells = stored
         git = git_state(full, self.paths.root_dir) if full.exists() else None
-        with self.db.session(write=True) as s:
-            space_id = s.scalar(
-                select(SpaceRow.id).where(SpaceRow.name == space, SpaceRow.deleted_at.is_(None))
-            )
-            lineage = s.scalar(
-                select(LineageRow).where(LineageRow.space_id == space_id, LineageRow.path == path)
-            )
-            if lineage is None:
-                lineage = LineageRow(space_id=space_id, path=path, next_version=1)
-                s.add(lineage)
-                s.flush()
-            number = s.execute(
-                update(LineageRow)
-                .where(LineageRow.id == lineage.id)
-                .values(next_version=LineageRow.next_version + 1)
-                .returning(LineageRow.next_version)
-            ).scalar_one()
-            row = SnapshotRow(
-                id=secrets.token_hex(8),
-                lineage_id=lineage.id,
-                version=number - 1,
-                title=title,
-                description=description,
-                author=principal.username,
-                space=space,
-                path=path,
-                kernelspec=kernelspec,
-                git=git,
-                with_outputs=with_outputs,
-                from_live_document=live is not None,
-                content_key=key,
-                digest=f"sha256:{digest}",
-                size=size,
-                cells=cells,
-                created_at=utcnow(),
-            )
-            s.add(row)
-            s.flush()
-            return self._snapshot_json(s, row)
+        values = {
+            "id": secrets.token_hex(8),
+            "title": title,
+            "description": description,
+            "author": principal.username,
+            "space": space,
+            "path": path,
+            "kernelspec": kernelspec,
+            "git": git,
+            "with_outputs": with_outputs,
+            "from_live_document": live is not None,
+            "content_key": key,
+            "digest": f"sha256:{digest}",
+            "size": size,
+            "cells": cells,
+            "created_at": utcnow(),
+        }
+        with self.db.transaction(write=True) as conn:
+            # the lineage's next number taken, or the lineage started at version 1
+            claimed = conn.execute(_NEXT_IN_LINEAGE, {"space": space, "notebook": path}).first()
+            if claimed is None:
+                space_id = conn.execute(_LIVE_SPACE_ID, {"space": space}).scalar()
+                if space_id is None:  # deleted since the path was checked
+                    raise InvalidInput(f"no space {space!r}", reason="invalid-path")
+                lineage_id = conn.execute(
+                    _NEW_LINEAGE, {"space_id": space_id, "path": path}
+                ).scalar_one()
+                claimed = (lineage_id, 2)
+            values["lineage_id"], values["version"] = claimed[0], claimed[1] - 1
+            conn.execute(_INSERT_SNAPSHOT, values)
+            lineage = conn.execute(_LINEAGE_VERSIONS, {"lineage_id": claimed[0]}).all()
+        return self._snapshot_dict(values, lineage)
 
     def _read(self, full: Path, path: str) -> bytes:
         if not full.is_file():
@@ -380,28 +397,29 @@ class SharingService:
         )
 
     def _snapshot_json(self, s, row: SnapshotRow) -> dict:
-        versions = s.execute(
-            select(SnapshotRow.id, SnapshotRow.version)
-            .where(SnapshotRow.lineage_id == row.lineage_id)
-            .order_by(SnapshotRow.version)
-        ).all()
+        lineage = s.execute(_LINEAGE_VERSIONS, {"lineage_id": row.lineage_id}).all()
+        return self._snapshot_dict({c: getattr(row, c) for c in _SNAPSHOT_COLUMNS}, lineage)
+
+    @staticmethod
+    def _snapshot_dict(row: dict, lineage: list) -> dict:
+        """A snapshot's JSON from its column values and its lineage's (id, version) pairs."""
         return {
-            "id": row.id,
-            "version": row.version,
-            "title": row.title,
-            "description": row.description,
-            "author": row.author,
-            "space": row.space,
-            "path": row.path,
-            "kernelspec": row.kernelspec,
-            "git": row.git,
-            "include_outputs": row.with_outputs,
-            "from_live_document": row.from_live_document,
-            "digest": row.digest,
-            "size": row.size,
-            "cells": row.cells,
-            "created_at": _iso(row.created_at),
-            "lineage": [{"id": i, "version": n} for i, n in versions],
+            "id": row["id"],
+            "version": row["version"],
+            "title": row["title"],
+            "description": row["description"],
+            "author": row["author"],
+            "space": row["space"],
+            "path": row["path"],
+            "kernelspec": row["kernelspec"],
+            "git": row["git"],
+            "include_outputs": row["with_outputs"],
+            "from_live_document": row["from_live_document"],
+            "digest": row["digest"],
+            "size": row["size"],
+            "cells": row["cells"],
+            "created_at": _iso(row["created_at"]),
+            "lineage": [{"id": i, "version": n} for i, n in lineage],
         }
 
     def _snapshot(self, s, snapshot_id: Any) -> SnapshotRow:
