@@ -90,6 +90,7 @@ import traceback
 from pathlib import Path
 
 import nbformat
+from _server import free_port, server_command
 from jupyter_ydoc import YNotebook
 from pycrdt import Doc, create_sync_message, create_update_message, handle_sync_message
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
@@ -117,12 +118,6 @@ GOAL_OPEN_S = 1.5
 
 def log(msg: str) -> None:
     print(f"[coedit-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def summary_ms(samples: list[float]) -> dict:
@@ -233,30 +228,16 @@ class Server:
         return self.workdir / "ystore.db"
 
     def command(self) -> list[str]:
-        common = [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--no-browser",
-            "--allow-root",
-            f"--port={self.port}",
-            "--ip=127.0.0.1",
-            f"--ServerApp.root_dir={self.root}",
-            f"--IdentityProvider.token={TOKEN}",
-            f"--YDocExtension.document_save_delay={SAVE_DELAY}",
-        ]
-        if self.kind == "studio":
-            return [
-                *common,
-                "--ServerApp.jpserver_extensions=jupyter_mlops_studio=True",
-                f"--StudioApp.data_dir={self.data}",
-                f"--StudioApp.db_url=sqlite:///{self.data / 'studio.db'}",
-            ]
-        return [
-            *common,
-            "--ServerApp.jpserver_extensions=jupyter_mlops_studio=False",
-            f"--SQLiteYStore.db_path={self.ystore_path}",
-        ]
+        studio = self.kind == "studio"
+        extra = [f"--YDocExtension.document_save_delay={SAVE_DELAY}"]
+        if studio:
+            extra.append(f"--StudioApp.db_url=sqlite:///{self.data / 'studio.db'}")
+        else:
+            extra.append(f"--SQLiteYStore.db_path={self.ystore_path}")
+        data = self.data if studio else None
+        return server_command(
+            self.port, self.root, studio=studio, data=data, token=TOKEN, extra=extra
+        )
 
     def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,6 @@ import os
 import platform
 import random
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -55,6 +54,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from _server import free_port, server_command, wait_until_up
 
 FEATURES = [f"f{i}" for i in range(10)]
 BASE = 1_767_225_600  # 2026-01-01T00:00:00Z
@@ -444,28 +444,6 @@ def online_in_process(studio, redis_studio, feast_store, online: pa.Table, args)
 # -- online gets over HTTP -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url_path: str, port: int, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", url_path)
-            conn.getresponse().read()
-            conn.close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"no answer on port {port}")
-
-
 def start_studio_server(workdir: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     root = workdir / "server-root"
@@ -476,25 +454,18 @@ def start_studio_server(workdir: Path) -> tuple[subprocess.Popen, int]:
         "JUPYTER_CONFIG_DIR": str(workdir / "server-config"),
     }
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--no-browser",
-            "--allow-root",
-            f"--port={port}",
-            "--ip=127.0.0.1",
-            f"--ServerApp.root_dir={root}",
-            f"--IdentityProvider.token={TOKEN}",
-            "--ServerApp.jpserver_extensions=jupyter_mlops_studio=True",
-            f"--StudioApp.data_dir={workdir / 'server-data'}",
-            "--ServerApp.log_level=WARN",
-        ],
+        server_command(
+            port,
+            root,
+            data=workdir / "server-data",
+            token=TOKEN,
+            extra=["--ServerApp.log_level=WARN"],
+        ),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_for(f"/api/status?token={TOKEN}", port, proc)
+    wait_until_up(f"http://127.0.0.1:{port}/api/status", proc, timeout=90)
     return proc, port
 
 
@@ -522,7 +493,7 @@ def start_feast_server(repo: Path) -> tuple[subprocess.Popen, int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_for("/health", port, proc)
+    wait_until_up(f"http://127.0.0.1:{port}/health", proc, timeout=90)
     return proc, port
 
 

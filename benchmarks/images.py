@@ -23,15 +23,14 @@ import os
 import platform
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from _server import api_caller, free_port, server_command, stop, studio_tokens, wait_until_up
 
 GOAL_RATIO = 1.2
 GOAL_CACHE_HIT_MS = 100.0
@@ -160,25 +159,6 @@ def package_vs_tar(context: Path, out_dir: Path, runs: int) -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return  # it answered
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer in {timeout} s")
-
-
 def cache_hit_over_http(workdir: Path, context: Path, runs: int) -> dict:
     """A real server and moto_server; the first build is real (packaged, uploaded, built in
     moto's CodeBuild), then the same POST again and again is answered from the cache."""
@@ -198,7 +178,7 @@ def cache_hit_over_http(workdir: Path, context: Path, runs: int) -> dict:
         )
     ]
     try:
-        wait_for(moto_url + "/moto-api/")
+        wait_until_up(moto_url + "/moto-api/", procs[0])
         os.environ.update(DUMMY_AWS)  # this process's boto3 too: never a real account
         s3 = boto3.session.Session().client("s3", endpoint_url=moto_url, region_name="us-east-1")
         s3.create_bucket(Bucket="contexts")
@@ -213,48 +193,22 @@ def cache_hit_over_http(workdir: Path, context: Path, runs: int) -> dict:
             f"c.CodeBuildBackend.role = {ROLE!r}\n"
             "c.CodeBuildBackend.poll_interval = 0.1\n"
         )
-        cli = [sys.executable, "-m", "jupyter_mlops_studio.cli"]
-        common = {"check": True, "env": env, "capture_output": True, "text": True}
-        subprocess.run(
-            [*cli, "user", "add", "ada", "--persona", "data-scientist", "--data-dir", str(data)],
-            **common,
-        )
-        token = subprocess.run(
-            [*cli, "user", "token", "ada", "--data-dir", str(data)], **common
-        ).stdout.strip()
+        token = studio_tokens(data, ["ada"], env)["ada"]
         procs.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "jupyter",
-                    "server",
-                    f"--port={port}",
-                    "--ip=127.0.0.1",
-                    "--no-browser",
-                    "--allow-root",
-                    f"--ServerApp.root_dir={root}",
-                    f"--StudioApp.data_dir={data}",
-                    "--ServerApp.jpserver_extensions={'jupyter_mlops_studio': True}",
-                ],
+                server_command(port, root, data=data),
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
         )
-        base = f"http://127.0.0.1:{port}/mlops-studio/api/v1"
+        answer = api_caller(port, token, timeout=600)
 
         def call(method, path, body=None):
-            req = urllib.request.Request(
-                base + path,
-                data=None if body is None else json.dumps(body).encode(),
-                method=method,
-                headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(req, timeout=600) as r:
-                return r.status, json.loads(r.read())
+            status, raw = answer(method, path, body)
+            return status, json.loads(raw)
 
-        wait_for(base + "/me")
+        wait_until_up(f"http://127.0.0.1:{port}/api/status", procs[-1])
         call("POST", "/spaces", {"name": "lab", "sharing": "private"})
         shutil.move(str(context), root / "spaces" / "lab" / "image")
         body = {"context": "spaces/lab/image", "repository": "lab/train", "tag": "v1"}
@@ -294,12 +248,7 @@ def cache_hit_over_http(workdir: Path, context: Path, runs: int) -> dict:
             "goal_met": result["median_ms"] <= GOAL_CACHE_HIT_MS,
         }
     finally:
-        for proc in reversed(procs):
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(*reversed(procs))
 
 
 def machine() -> dict:

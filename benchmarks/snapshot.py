@@ -18,16 +18,15 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
+from _server import api_caller, free_port, server_command, stop, studio_tokens, wait_until_up
 
 GOAL_RATIO = 2.0
 GOAL_PREVIEW_P50_MS = 200.0
@@ -136,100 +135,42 @@ def snapshot_vs_copy(sharing, ada, paths, size: int, runs: int) -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def preview_over_http(workdir: Path, runs: int) -> dict:
     """A real server: alice snapshots a 5 MB notebook and shares it; bob opens the link."""
     root, data = workdir / "server-root", workdir / "server-data"
     root.mkdir()
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(workdir / "cfg")}
-    cli = [sys.executable, "-m", "jupyter_mlops_studio.cli"]
-    for user in ("alice", "bob"):
-        subprocess.run(
-            [*cli, "user", "add", user, "--persona", "data-scientist", "--data-dir", str(data)],
-            check=True,
-            env=env,
-            capture_output=True,
-        )
-    tokens = {
-        user: subprocess.run(
-            [*cli, "user", "token", user, "--data-dir", str(data)],
-            check=True,
-            env=env,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        for user in ("alice", "bob")
-    }
+    tokens = studio_tokens(data, ("alice", "bob"), env)
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "server",
-            f"--port={port}",
-            "--ip=127.0.0.1",
-            "--no-browser",
-            "--allow-root",
-            f"--ServerApp.root_dir={root}",
-            f"--StudioApp.data_dir={data}",
-            "--ServerApp.jpserver_extensions={'jupyter_mlops_studio': True}",
-        ],
+        server_command(port, root, data=data),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}/mlops-studio/api/v1"
-
-    def call(user, method, path, body=None):
-        req = urllib.request.Request(
-            base + path,
-            data=None if body is None else json.dumps(body).encode(),
-            method=method,
-            headers={"Authorization": f"token {tokens[user]}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.read()
-
+    alice, bob = api_caller(port, tokens["alice"]), api_caller(port, tokens["bob"])
     try:
-        for _ in range(300):
-            try:
-                call("alice", "GET", "/me")
-                break
-            except OSError:
-                time.sleep(0.1)
-        call("alice", "POST", "/spaces", {"name": "lab", "sharing": "private"})
+        wait_until_up(f"http://127.0.0.1:{port}/api/status", server)
+        alice("POST", "/spaces", {"name": "lab", "sharing": "private"})
         (root / "spaces" / "lab" / "big.ipynb").write_text(make_notebook(5_000_000))
-        snap = json.loads(
-            call(
-                "alice",
-                "POST",
-                "/snapshots",
-                {"path": "spaces/lab/big.ipynb", "include_outputs": True},
-            )
-        )
-        link = json.loads(call("alice", "POST", f"/snapshots/{snap['id']}/links", {}))
-        call("bob", "GET", f"/shared/{link['token']}")  # warm-up
+        body = {"path": "spaces/lab/big.ipynb", "include_outputs": True}
+        snap = json.loads(alice("POST", "/snapshots", body)[1])
+        link = json.loads(alice("POST", f"/snapshots/{snap['id']}/links", {})[1])
+        bob("GET", f"/shared/{link['token']}")  # warm-up
         samples = []
         for _ in range(runs):
             t = time.perf_counter()
-            body = call("bob", "GET", f"/shared/{link['token']}")
+            answer = bob("GET", f"/shared/{link['token']}")[1]
             samples.append(time.perf_counter() - t)
         result = ms(samples)
         return {
             "snapshot_bytes": snap["size"],
-            "answer_bytes": len(body),
+            "answer_bytes": len(answer),
             "open_link_over_http": result,
             "goal_p50_le_200ms": result["p50_ms"] <= GOAL_PREVIEW_P50_MS,
         }
     finally:
-        server.terminate()
-        server.wait(30)
+        stop(server)
 
 
 def main() -> None:
