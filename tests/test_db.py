@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -150,3 +152,37 @@ def test_direct_statements_store_and_read_values_as_core_does(studio_db_url):
     with db.transaction() as conn:
         assert conn.execute(select(func.count()).select_from(table)).scalar() == 4
     db.dispose()
+
+
+def test_sqlite_log_is_copied_into_the_database_by_a_background_thread(tmp_path):
+    """Commits do not checkpoint: a thread copies the write-ahead log into the database file
+    (read here without the log, as ``immutable``), and stops when the database is disposed of."""
+    path = tmp_path / "studio.db"
+    db = Database(f"sqlite:///{path}")
+    db.ensure_schema()
+    checkpointer = db._checkpointer.thread
+    assert checkpointer.is_alive()
+    with db.transaction(write=True) as conn:
+        conn.execute(
+            text(
+                "INSERT INTO domain (id, name, settings, created_at, updated_at) "
+                "VALUES (7, 'copied', '{}', '2026-01-01', '2026-01-01')"
+            )
+        )
+
+    def in_database_file() -> bool:
+        main = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            return main.execute("SELECT count(*) FROM domain WHERE id = 7").fetchone()[0] == 1
+        except sqlite3.DatabaseError:  # the schema itself may not be copied yet
+            return False
+        finally:
+            main.close()
+
+    deadline = time.monotonic() + 10
+    while not in_database_file():
+        assert time.monotonic() < deadline, "the log was not copied into the database"
+        time.sleep(0.05)
+    db.dispose()
+    checkpointer.join(timeout=5)
+    assert not checkpointer.is_alive()

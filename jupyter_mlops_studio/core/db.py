@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sqlite3
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -105,10 +108,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # reads: pages mapped from the OS cache (no read() copies) and a 32 MiB page cache
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.execute("PRAGMA cache_size=-32768")
-    # checkpoint every 10,000 pages (40 MB of log) instead of 1,000: a page written by many
-    # commits in a row (a table's last leaf, a counter) is copied into the database once per
-    # checkpoint, and committing transactions pay for the copy (+8 % registrations/s)
-    cursor.execute("PRAGMA wal_autocheckpoint=10000")
+    # the log is copied into the database by a background thread (_Checkpointer); a committing
+    # connection does it itself only when the log passes 20,000 pages (80 MB)
+    cursor.execute("PRAGMA wal_autocheckpoint=20000")
     cursor.close()
 
 
@@ -214,6 +216,46 @@ class Direct:
         self._run(conn, True, rows)
 
 
+class _Checkpointer:
+    """Copies an SQLite database's write-ahead log into the database file in a thread of its
+    own, a few times a second, so that commits do not: a checkpoint run by a committing
+    connection (SQLite's default) made that commit wait for it, and the later in a large load,
+    the longer (100,000 registrations: the last thousand at 920/s, with this thread at 1,190/s).
+
+    ``PASSIVE`` checkpoints never wait for readers or writers. The thread ends when the
+    :class:`Database` is disposed of or collected.
+    """
+
+    INTERVAL = 0.2
+
+    def __init__(self, path: str):
+        self._stop = threading.Event()
+        # opened read-write, never created: the thread waits for the database's first writer
+        uri = f"{Path(path).absolute().as_uri()}?mode=rw"
+        self.thread = threading.Thread(
+            target=self._run, args=(uri, self._stop), name="studio-db-checkpoint", daemon=True
+        )
+        self.thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @staticmethod
+    def _run(uri: str, stop: threading.Event) -> None:
+        conn = None
+        try:
+            while not stop.wait(_Checkpointer.INTERVAL):
+                try:
+                    if conn is None:
+                        conn = sqlite3.connect(uri, uri=True)
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as e:
+                    log.debug("checkpoint of %s: %s", uri, e)
+        finally:
+            if conn is not None:
+                conn.close()
+
+
 class Database:
     """Owns the engine and hands out managed sessions.
 
@@ -225,6 +267,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        self._checkpointer: _Checkpointer | None = None
+        if path and path != ":memory:" and not path.startswith("file:"):
+            self._checkpointer = _Checkpointer(path)
+            weakref.finalize(self, self._checkpointer.stop)
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
@@ -315,4 +362,6 @@ class Database:
         return self.engine.url.render_as_string(hide_password=True)
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
