@@ -415,18 +415,24 @@ def file_sources(path: Path) -> list[str]:
     return ["".join(cell.source) for cell in nbformat.read(path, 4).cells]
 
 
+async def run_scenario(server: Server, scenario, *args, timeout: float) -> None:
+    """Run ``scenario(server, tabs, *args)`` within ``timeout``; whatever happens, the tabs it
+    opened are closed and the server is killed."""
+    tabs: list[Tab] = []
+    try:
+        await asyncio.wait_for(scenario(server, tabs, *args), timeout=timeout)
+    finally:
+        for tab in tabs:
+            await tab.close()
+        await server.stop(signal.SIGKILL)
+
+
 # -- 2. SIGKILL loses no acknowledged edit ------------------------------------------------------
 async def test_sigkill_loses_no_acknowledged_edit_and_duplicates_no_cell(tmp_path, studio_db_url):
     """Acceptance 2: three editors append tokens and insert cells; SIGKILL; after the restart a
     new client, and then the saved file, hold every acknowledged edit, each cell once."""
     server = Server(tmp_path, studio_db_url, "--YDocExtension.document_save_delay=60")
-    tabs: list[Tab] = []
-    try:
-        await asyncio.wait_for(_crash_scenario(server, tabs), timeout=240)
-    finally:
-        for tab in tabs:
-            await tab.close()
-        await server.stop(signal.SIGKILL)
+    await run_scenario(server, _crash_scenario, timeout=240)
 
 
 async def _crash_scenario(server: Server, tabs: list[Tab]) -> None:
@@ -522,13 +528,7 @@ async def test_tabs_reconnecting_duplicate_no_cell_and_no_text(
     if store == "no-store":
         options.append("--YDocExtension.ystore_class=collab_client.NoYStore")
     server = Server(tmp_path, studio_db_url, *options)
-    tabs: list[Tab] = []
-    try:
-        await asyncio.wait_for(_reconnect_scenario(server, tabs, store, event), timeout=240)
-    finally:
-        for tab in tabs:
-            await tab.close()
-        await server.stop(signal.SIGKILL)
+    await run_scenario(server, _reconnect_scenario, store, event, timeout=240)
 
 
 async def _reconnect_scenario(server: Server, tabs: list[Tab], store: str, event: str) -> None:
@@ -633,13 +633,7 @@ async def test_a_5mb_notebook_of_2000_cells_opens_and_syncs_to_a_second_client(
     """Acceptance 5: both clients hold the file's 2,000 cells (sources and outputs); the times
     are printed (run with -s), not asserted."""
     server = Server(tmp_path, studio_db_url)
-    tabs: list[Tab] = []
-    try:
-        await asyncio.wait_for(_big_notebook_scenario(server, tabs), timeout=300)
-    finally:
-        for tab in tabs:
-            await tab.close()
-        await server.stop(signal.SIGKILL)
+    await run_scenario(server, _big_notebook_scenario, timeout=300)
 
 
 async def _big_notebook_scenario(server: Server, tabs: list[Tab]) -> None:
