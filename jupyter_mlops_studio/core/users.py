@@ -119,6 +119,11 @@ def live_user(s, username: Any) -> UserRow:
     return row
 
 
+def _with_defaults(stored: dict) -> dict:
+    """Every domain setting: the stored value, else its default (unknown keys left out)."""
+    return {key: stored.get(key, default) for key, (default, _) in DOMAIN_SETTINGS.items()}
+
+
 class IdentityService:
     """Domain settings, user profiles, passwords (argon2) and API tokens (stored hashed)."""
 
@@ -144,24 +149,20 @@ class IdentityService:
             row = s.get(DomainRow, 1)
             if row is None:
                 raise NotFound("the domain has not been created", reason="no-domain")
-            settings = {k: d for k, (d, _) in DOMAIN_SETTINGS.items()}
-            settings.update({k: x for k, x in row.settings.items() if k in DOMAIN_SETTINGS})
             return {
                 "name": row.name,
-                "settings": settings,
+                "settings": _with_defaults(row.settings),
                 "updated_at": row.updated_at.isoformat(),
             }
 
     def domain_setting(self, key: str) -> Any:
         """One setting of the domain (its default when never set); asked on hot paths, so read
         with a prebuilt statement on a Core connection."""
-        if key not in DOMAIN_SETTINGS:
-            raise KeyError(key)
         with self.db.transaction() as conn:
             settings = conn.execute(_DOMAIN_SETTINGS).scalar()
         if settings is None:
             raise NotFound("the domain has not been created", reason="no-domain")
-        return settings.get(key, DOMAIN_SETTINGS[key][0])
+        return _with_defaults(settings)[key]
 
     def update_domain(self, patch: Any) -> dict:
         patch = v.require_dict(patch)
