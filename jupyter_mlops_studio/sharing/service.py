@@ -331,13 +331,31 @@ class SharingService:
             lineage = conn.execute(_LINEAGE_VERSIONS, {"lineage_id": claimed[0]}).all()
         return self._snapshot_dict(values, lineage)
 
+    def _open_notebook(self, full: Path, path: str) -> int:
+        """A file descriptor of the notebook: a regular file within the size limit (a FIFO does
+        not block the open, a directory or a device is refused)."""
+        try:
+            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            raise InvalidInput(f"no notebook {path[:200]!r}", reason="invalid-path") from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise InvalidInput(f"no notebook {path[:200]!r}", reason="invalid-path")
+            if st.st_size > self.max_snapshot_size:
+                raise self._too_large(st.st_size)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
     def _read(self, full: Path, path: str) -> bytes:
-        if not full.is_file():
-            raise InvalidInput(f"no notebook {path[:200]!r}", reason="invalid-path")
-        size = full.stat().st_size
-        if size > self.max_snapshot_size:
-            raise self._too_large(size)
-        return full.read_bytes()
+        """The notebook's bytes, read up to the size limit (it may grow after it was checked)."""
+        with open(self._open_notebook(full, path), "rb") as f:
+            data = f.read(self.max_snapshot_size + 1)
+        if len(data) > self.max_snapshot_size:
+            raise self._too_large(len(data))
+        return data
 
     def _store_notebook(self, nb: dict, with_outputs: bool) -> tuple:
         """Store a validated notebook in its stored form; (key, digest, size, kernelspec,
@@ -356,17 +374,9 @@ class SharingService:
         validated is what is stored, whatever happens to the file meanwhile), the validator
         while threads hash it and fsync it; the store moves it into place. A notebook the fast
         validator does not prove goes through nbformat and is stored in canonical form."""
-        try:
-            src = os.open(full, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            raise InvalidInput(f"no notebook {path[:200]!r}", reason="invalid-path") from None
         with self.artifacts.staging_file() as (staged, f), contextlib.ExitStack() as waits:
+            src = self._open_notebook(full, path)
             try:
-                st = os.fstat(src)
-                if not stat.S_ISREG(st.st_mode):
-                    raise InvalidInput(f"no notebook {path[:200]!r}", reason="invalid-path")
-                if st.st_size > self.max_snapshot_size:
-                    raise self._too_large(st.st_size)
                 size = _copy_at_most(src, f.fileno(), self.max_snapshot_size + 1)
             finally:
                 os.close(src)
