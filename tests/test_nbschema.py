@@ -326,3 +326,28 @@ def test_duplicate_keys_are_read_as_the_last_one():
     )
     valid = text.replace(stream, b'{"output_type":"error",' + stream[1:])
     assert agree(valid) == (True, True)
+
+
+def cleared(raw: bytes) -> dict:
+    """What the snapshot path without the check would store: the parsed JSON, outputs cleared."""
+    nb = orjson.loads(raw)
+    for c in nb["cells"]:
+        if c["cell_type"] == "code":
+            c["outputs"], c["execution_count"] = [], None
+    return nb
+
+
+@pytest.mark.parametrize("minor", [4, 5])
+@pytest.mark.parametrize("name", [None, *sorted(PROVEN)])
+def test_the_notebook_without_outputs_is_the_parsed_one_cleared(minor, name):
+    nb = copy.deepcopy(full_notebook(minor))
+    if name is not None:
+        MUTATIONS[name](nb)
+    # a float, a non-ASCII string and an escape in metadata, a markdown attachment kept
+    nb["metadata"]["custom"] = {"x": 0.1, "é": 'a"\\\u20ac', "n": -(2**63)}
+    for raw in (dumps(nb), nbformat.writes(nbformat.from_dict(nb)).encode()):
+        summary = nbschema.check(raw, without_outputs=True)
+        assert summary is not None
+        assert summary.without_outputs == cleared(raw)
+        assert cell(summary.without_outputs, "markdown")["attachments"]["x.png"]
+        assert nbschema.check(raw).without_outputs is None  # only when asked

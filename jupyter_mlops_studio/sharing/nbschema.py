@@ -173,6 +173,8 @@ class Notebook(Struct, gc=False, forbid_unknown_fields=True):
 
 _DECODER = msgspec.json.Decoder(Notebook)
 _MULTILINE = msgspec.json.Decoder(Multiline)
+_ANY = msgspec.json.Decoder()
+_ENCODER = msgspec.json.Encoder()
 _QUOTE = ord('"')
 _CELL_METADATA = {
     "raw": RawCellMetadata,
@@ -188,6 +190,8 @@ class NotebookSummary:
     nbformat_minor: int
     cells: int
     kernelspec: dict
+    #: the notebook as JSON values without its outputs and execution counts, when asked
+    without_outputs: dict | None = None
 
 
 def _check_mimebundle(bundle: Mimebundle, is_ascii: bool) -> None:
@@ -220,13 +224,26 @@ def _check_cell(cell: Any, is_ascii: bool) -> bool:
     return True
 
 
+def _without_outputs(nb: Notebook) -> dict:
+    """The notebook as JSON values, its code cells cleared of outputs and execution counts; the
+    outputs are never turned into Python objects (the raw spans of attachments are copied)."""
+    for cell in nb.cells:
+        if type(cell) is CodeCell:
+            cell.outputs = []
+            cell.execution_count = None
+    return _ANY.decode(_ENCODER.encode(nb))
+
+
 def _is_ascii(data) -> bool:
     return len(data) == 0 or int(np.frombuffer(data, np.uint8).max()) < 0x80
 
 
-def check(data: bytes | bytearray | memoryview) -> NotebookSummary | None:
+def check(
+    data: bytes | bytearray | memoryview, *, without_outputs: bool = False
+) -> NotebookSummary | None:
     """A summary of ``data`` if it is a valid nbformat 4.4 or 4.5 notebook (JSON bytes), else
-    None: not proven valid, ``nbformat.validate`` decides.
+    None: not proven valid, ``nbformat.validate`` decides. ``without_outputs``: the summary also
+    holds the notebook without outputs, as :func:`json.loads` and clearing them would give.
 
     Nothing returned refers to ``data``: a memory map of it may be closed afterwards."""
     is_ascii = _is_ascii(data)
@@ -252,4 +269,5 @@ def check(data: bytes | bytearray | memoryview) -> NotebookSummary | None:
         nbformat_minor=nb.nbformat_minor,
         cells=len(nb.cells),
         kernelspec=dict(kernelspec or {}),
+        without_outputs=_without_outputs(nb) if without_outputs else None,
     )

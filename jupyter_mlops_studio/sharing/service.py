@@ -93,12 +93,14 @@ def strip_outputs(nb: dict) -> None:
             cell["execution_count"] = None
 
 
-def read_notebook(raw: bytes) -> dict:
+def read_notebook(raw: bytes, with_outputs: bool = True) -> dict:
     """A valid nbformat 4 notebook from JSON bytes (older formats converted), validated once:
     by :func:`nbschema.check` when it proves the notebook valid, else by nbformat (whose message
-    a refusal carries)."""
-    if nbschema.check(raw) is not None:
-        return orjson.loads(raw)
+    a refusal carries). Without outputs, the outputs the check proved are never parsed into
+    objects (the bulk of a large notebook)."""
+    summary = nbschema.check(raw, without_outputs=not with_outputs)
+    if summary is not None:
+        return orjson.loads(raw) if with_outputs else summary.without_outputs
     try:
         nb = orjson.loads(raw)
         if not isinstance(nb, dict):
@@ -111,7 +113,10 @@ def read_notebook(raw: bytes) -> dict:
         raise InvalidInput(
             f"not a valid notebook: {message[:500]}", reason="invalid-notebook"
         ) from None
-    return dict(nb)
+    nb = dict(nb)
+    if not with_outputs:
+        strip_outputs(nb)
+    return nb
 
 
 def stored_form(nb: dict, with_outputs: bool) -> bytes:
@@ -291,11 +296,11 @@ class SharingService:
             raw = orjson.dumps(live)
             if len(raw) > self.max_snapshot_size:
                 raise self._too_large(len(raw))
-            stored = self._store_notebook(read_notebook(raw), with_outputs)
+            stored = self._store_notebook(read_notebook(raw, with_outputs), with_outputs)
         elif with_outputs:
             stored = self._store_file(full, path)
         else:
-            stored = self._store_notebook(read_notebook(self._read(full, path)), False)
+            stored = self._store_notebook(read_notebook(self._read(full, path), False), False)
         key, digest, size, kernelspec, cells = stored
         git = git_state(full, self.paths.root_dir) if full.exists() else None
         values = {
