@@ -21,6 +21,12 @@ interface IReadOnlyModel {
  * while read-only and turned back on (reloading the metadata's state) after.
  * Cells inserted meanwhile are made read-only as they arrive.
  *
+ * While read-only, the notebook's shared model and its cells' drop the
+ * viewer's own changes (see `dropLocalChanges`): JupyterLab's notebook
+ * actions (delete, move, paste, change type, clear outputs, undo…) do not
+ * look at `model.readOnly`, and the server drops a viewer's updates, so such
+ * a change would only make the viewer's view differ from the document.
+ *
  * Viewers may not use kernels in a space either: while read-only, the
  * notebook's session does not start a kernel by itself (the server would
  * refuse it with an error dialog); a kernel can be picked after the revert.
@@ -72,12 +78,16 @@ export class NotebookReadOnly implements IReadOnlySwitch {
     for (const cell of this._notebook.widgets) {
       lockCell(cell);
     }
+    if (this._model) {
+      forSharedModels(this._model, dropLocalChanges);
+    }
   }
 
   private _release(): void {
     if (this._model) {
       this._model.cells.changed.disconnect(this._lockCells, this);
       this._model.readOnly = this._modelWasReadOnly;
+      forSharedModels(this._model, takeLocalChanges);
       this._model = null;
     }
   }
@@ -97,6 +107,51 @@ export interface IKernelPreferenceHolder {
 
 /** Whether a cell syncs its editable state, by cell locked by the studio. */
 const lockedCells = new WeakMap<Cell, boolean | undefined>();
+
+/**
+ * The methods through which local code changes a shared model: each change
+ * of `@jupyter/ydoc`'s notebook and cell models runs in `transact`, and the
+ * undo managers only replay local changes. Remote updates reach the Yjs
+ * document directly, so they still apply.
+ */
+const LOCAL_CHANGES = ['transact', 'undo', 'redo'] as const;
+
+/** Ignore what is asked of a shared model (a dropped local change). */
+function dropped(): void {
+  return;
+}
+
+/** Drop the local changes of a shared model, until `takeLocalChanges`. */
+function dropLocalChanges(shared: object): void {
+  for (const name of LOCAL_CHANGES) {
+    // An own property hides the prototype's method; deleting it reveals it.
+    Object.defineProperty(shared, name, {
+      value: dropped,
+      configurable: true,
+      writable: true
+    });
+  }
+}
+
+/** Let a shared model take local changes again. */
+function takeLocalChanges(shared: object): void {
+  for (const name of LOCAL_CHANGES) {
+    if (Object.getOwnPropertyDescriptor(shared, name)?.value === dropped) {
+      delete (shared as Record<string, unknown>)[name];
+    }
+  }
+}
+
+/** Apply `f` to a notebook's shared model and to each of its cells'. */
+function forSharedModels(
+  model: NonNullable<Notebook['model']>,
+  f: (shared: object) => void
+): void {
+  f(model.sharedModel);
+  for (const cell of model.sharedModel.cells) {
+    f(cell);
+  }
+}
 
 /** Make a cell read-only without writing its `editable` metadata. */
 function lockCell(cell: Cell): void {

@@ -1,5 +1,6 @@
 // A viewer of a shared space opens its notebook read-only: alice's cell is there, a "View only"
-// label says why, and typing into the cell changes nothing; once alice makes bob an editor,
+// label says why, and typing into the cell or command-mode shortcuts (insert, change type, cut,
+// delete, undo) change nothing; once alice makes bob an editor,
 // bob's open notebook turns writable at the Studio model's next refresh, without reopening.
 const { test, expect } = require('@playwright/test');
 const path = require('path');
@@ -44,6 +45,17 @@ test('a viewer opens a shared notebook read-only until made an editor', async ({
   await bob.keyboard.press('Enter');
   await bob.keyboard.type('x = 1');
   await expect(editor).toHaveText(SOURCE);
+
+  // nor do command-mode shortcuts: insert below, change to markdown, cut, delete, undo
+  await bob.keyboard.press('Escape');
+  for (const keys of [['b'], ['m'], ['x'], ['d', 'd'], ['z']]) {
+    for (const key of keys) {
+      await bob.keyboard.press(key);
+    }
+    await expect(panel.locator('.jp-Cell')).toHaveCount(1);
+    await expect(panel.locator('.jp-CodeCell')).toHaveCount(1);
+    await expect(editor).toHaveText(SOURCE);
+  }
   await bob.screenshot({ path: path.join(shots, 'collab-viewer-read-only.png') });
 
   // alice makes bob an editor: his notebook turns writable at the model's next refresh
