@@ -578,15 +578,22 @@ def test_s3_missing_bucket_is_refused_unless_create_bucket(moto_endpoint):
     assert store.get("k", v1.version_id) == b"1"
 
 
-def test_s3_large_objects_use_multipart_upload_and_copy(s3_bucket, moto_endpoint):
-    mib = 1024 * 1024
-    store = S3ArtifactStore(
-        bucket=s3_bucket,
-        endpoint_url=moto_endpoint,
-        multipart_threshold=5 * mib,
-        multipart_chunksize=5 * mib,
+MIB = 1024 * 1024
+
+
+def multipart_store(bucket: str, endpoint: str) -> S3ArtifactStore:
+    """A store that sends objects over 5 MiB in parts of 5 MiB (S3's smallest)."""
+    return S3ArtifactStore(
+        bucket=bucket,
+        endpoint_url=endpoint,
+        multipart_threshold=5 * MIB,
+        multipart_chunksize=5 * MIB,
     )
-    data = os.urandom(11 * mib + 5)
+
+
+def test_s3_large_objects_use_multipart_upload_and_copy(s3_bucket, moto_endpoint):
+    store = multipart_store(s3_bucket, moto_endpoint)
+    data = os.urandom(11 * MIB + 5)
     big = store.put("big", io.BytesIO(data), metadata={"kind": "weights"})
     assert big.size == len(data) and big.digest == sha(data)
     store.put("big", b"small")
@@ -594,3 +601,29 @@ def test_s3_large_objects_use_multipart_upload_and_copy(s3_bucket, moto_endpoint
     assert restored.digest == sha(data) and dict(restored.metadata) == {"kind": "weights"}
     assert store.get("big") == data
     assert len(store.list_versions("big")) == 3
+
+
+class _FailingReader(io.RawIOBase):
+    """Gives ``good`` bytes, then fails: a source that breaks in the middle of an upload."""
+
+    def __init__(self, good: bytes):
+        self._good = io.BytesIO(good)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._good.readinto(buffer)
+        if n == 0:
+            raise OSError("the source broke")
+        return n
+
+
+def test_s3_broken_multipart_upload_is_aborted(s3_bucket, moto_endpoint):
+    store = multipart_store(s3_bucket, moto_endpoint)
+    body = io.BufferedReader(_FailingReader(os.urandom(7 * MIB)))
+    with pytest.raises(OSError, match="the source broke"):  # after the first part
+        store._multipart_upload(store._s3(), store._full_key("broken"), body, 12 * MIB, {})
+    assert not store.exists("broken")
+    uploads = s3_client(moto_endpoint).list_multipart_uploads(Bucket=s3_bucket)
+    assert uploads.get("Uploads", []) == []  # no part left behind

@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from types import MappingProxyType
@@ -1125,23 +1125,17 @@ class S3ArtifactStore(ArtifactStore):
     def _part_size(self, size: int) -> int:
         return max(self.multipart_chunksize, -(-size // _S3_MAX_PARTS))
 
-    def _multipart_upload(self, client, full, body: IO[bytes], size: int, metadata):
+    def _multipart(self, client, full: str, metadata, items: Iterable, upload_part) -> dict:
+        """One multipart upload of ``full``: ``upload_part(upload_id, number, item)`` uploads
+        the part of each of ``items`` and returns its ETag; aborted on any error, so that no
+        part is left behind."""
         upload = client.create_multipart_upload(Bucket=self.bucket, Key=full, Metadata=metadata)
         upload_id = upload["UploadId"]
         try:
-            parts = []
-            part_size = self._part_size(size)
-            number = 1
-            while chunk := body.read(part_size):
-                r = client.upload_part(
-                    Bucket=self.bucket,
-                    Key=full,
-                    UploadId=upload_id,
-                    PartNumber=number,
-                    Body=chunk,
-                )
-                parts.append({"ETag": r["ETag"], "PartNumber": number})
-                number += 1
+            parts = [
+                {"ETag": upload_part(upload_id, number, item), "PartNumber": number}
+                for number, item in enumerate(items, start=1)
+            ]
             return client.complete_multipart_upload(
                 Bucket=self.bucket,
                 Key=full,
@@ -1152,6 +1146,17 @@ class S3ArtifactStore(ArtifactStore):
             with contextlib.suppress(Exception):
                 client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload_id)
             raise
+
+    def _multipart_upload(self, client, full, body: IO[bytes], size: int, metadata):
+        part_size = self._part_size(size)
+
+        def upload_part(upload_id, number, chunk):
+            return client.upload_part(
+                Bucket=self.bucket, Key=full, UploadId=upload_id, PartNumber=number, Body=chunk
+            )["ETag"]
+
+        chunks = iter(lambda: body.read(part_size), b"")
+        return self._multipart(client, full, metadata, chunks, upload_part)
 
     def restore(self, key, version_id) -> ArtifactInfo:
         from botocore.exceptions import ClientError
@@ -1176,32 +1181,19 @@ class S3ArtifactStore(ArtifactStore):
         return self._info_from_head(key, self._head(key, new_version), True)
 
     def _multipart_copy(self, client, full, source, size: int, metadata):
-        upload = client.create_multipart_upload(Bucket=self.bucket, Key=full, Metadata=metadata)
-        upload_id = upload["UploadId"]
-        try:
-            parts = []
-            part_size = self._part_size(size)
-            for number, start in enumerate(range(0, size, part_size), start=1):
-                end = min(start + part_size, size) - 1
-                r = client.upload_part_copy(
-                    Bucket=self.bucket,
-                    Key=full,
-                    UploadId=upload_id,
-                    PartNumber=number,
-                    CopySource=source,
-                    CopySourceRange=f"bytes={start}-{end}",
-                )
-                parts.append({"ETag": r["CopyPartResult"]["ETag"], "PartNumber": number})
-            return client.complete_multipart_upload(
+        part_size = self._part_size(size)
+
+        def copy_part(upload_id, number, start):
+            return client.upload_part_copy(
                 Bucket=self.bucket,
                 Key=full,
                 UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
-            )
-        except BaseException:
-            with contextlib.suppress(Exception):
-                client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload_id)
-            raise
+                PartNumber=number,
+                CopySource=source,
+                CopySourceRange=f"bytes={start}-{min(start + part_size, size) - 1}",
+            )["CopyPartResult"]["ETag"]
+
+        return self._multipart(client, full, metadata, range(0, size, part_size), copy_part)
 
     def delete(self, key) -> None:
         key = validate_key(key)
