@@ -160,6 +160,11 @@ def _sha256(data) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _content_key(digest: str) -> str:
+    """The artifact key of a snapshot's content: addressed by its sha256, stored once."""
+    return f"snapshots/sha256/{digest}.ipynb"
+
+
 def git_state(path: Path, stop: Path) -> dict | None:
     """Remote URL, branch, commit and dirtiness of the git repository holding ``path``, if any.
 
@@ -367,7 +372,7 @@ class SharingService:
         cells)."""
         data = stored_form(nb, with_outputs)
         digest = _sha256(data)
-        key = f"snapshots/sha256/{digest}.ipynb"
+        key = _content_key(digest)
         if not self.artifacts.exists(key):  # content-addressed: identical content stored once
             self.artifacts.put(key, data, metadata={"kind": "snapshot"})
         kernelspec = dict(nb.get("metadata", {}).get("kernelspec", {}))
@@ -398,7 +403,7 @@ class SharingService:
                     digest = hashed.result()  # before the view is unmapped
             if summary is None:
                 return self._store_notebook(read_notebook(raw), True)
-            key = f"snapshots/sha256/{digest}.ipynb"
+            key = _content_key(digest)
             if not self.artifacts.exists(key):  # content-addressed: identical content stored once
                 fsynced.result()
                 self.artifacts.put_file(
